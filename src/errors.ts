@@ -1,0 +1,117 @@
+/**
+ * One mapper from any failure inside a tool call to a short message the agent can act on.
+ * Handlers never catch for formatting. Upstream text is untrusted: only GHL's validation
+ * messages are quoted (they help the agent fix its input), trimmed and scrubbed.
+ */
+import type { ZodError } from "zod";
+import { GhlApiError, GhlNetworkError } from "./ghl/http.js";
+import { redactSecrets } from "./log.js";
+import { CONTACTS_WRITE } from "./scopes.js";
+import { type AnyTool, ToolInputError } from "./tool.js";
+
+const NO_REQUEST = "No request was sent to GHL.";
+
+export function formatInputError(error: ZodError): string {
+  const problems = error.issues.slice(0, 8).map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `\`${k}\``).join(", ")}`;
+    }
+    const field = issue.path.length ? `\`${issue.path.join(".")}\`` : "arguments";
+    return `${field}: ${issue.message}`;
+  });
+  return `Invalid arguments: ${problems.join("; ")}. ${NO_REQUEST}`;
+}
+
+export interface ErrorContext {
+  tool: AnyTool;
+  secrets: readonly string[];
+}
+
+export function toAgentMessage(error: unknown, { tool, secrets }: ErrorContext): string {
+  if (error instanceof ToolInputError) return `${error.message} ${NO_REQUEST}`;
+  if (error instanceof GhlApiError) return redactSecrets(apiErrorMessage(error, tool), secrets);
+  if (error instanceof GhlNetworkError) return networkErrorMessage(error, tool);
+  return `Internal error in ${tool.name}; the details are in the server log. Retrying may not help.`;
+}
+
+function apiErrorMessage(error: GhlApiError, tool: AnyTool): string {
+  const ghlSays = upstreamMessages(error.body);
+  const quoted = ghlSays.length ? ` GHL says: ${ghlSays.map((m) => `"${m}"`).join("; ")}.` : "";
+  switch (true) {
+    case error.status === 401 && ghlSays.some((m) => /scope/i.test(m)):
+      return (
+        `The GHL token is not authorized for ${tool.name} (needs ${tool.scopes.join(", ")}). ` +
+        "Add that scope to the Private Integration token in GHL, then list it in GHL_SCOPES."
+      );
+    case error.status === 401:
+      return "GHL rejected the token (401): it is invalid, expired or revoked. Set GHL_TOKEN to a valid token.";
+    case error.status === 403:
+      return (
+        `GHL refused access (403).${quoted} Check that GHL_LOCATION_ID (or locationId) is the sub-account ` +
+        "the token belongs to."
+      );
+    case error.status === 404:
+      return `Not found (404): ${notFoundHint(error.path)}${quoted}`;
+    case error.status === 422 || error.status === 400:
+      return `GHL rejected the request (${error.status}).${quoted} Fix the arguments and retry.`;
+    case error.status === 429:
+      return `GHL rate limit reached (429). Retry in ${retryAfterSeconds(error)} s.`;
+    case error.status >= 500:
+      return `GHL is unavailable (${error.status}). ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+    default:
+      return `GHL answered ${error.status}.${quoted}`;
+  }
+}
+
+function networkErrorMessage(error: GhlNetworkError, tool: AnyTool): string {
+  switch (error.kind) {
+    case "aborted":
+      return "The call was cancelled before GHL answered.";
+    case "connect":
+      return "Could not connect to GHL (connection refused, DNS failure or connect timeout). Check GHL_BASE_URL and the network, then retry.";
+    case "timeout":
+      return `GHL did not answer in time. ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+    case "malformed":
+      return "GHL sent a response that is not JSON. Retry shortly.";
+    default:
+      return `The connection to GHL broke. ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+  }
+}
+
+function writeOutcomeHint(tool: AnyTool): string {
+  return tool.scopes.includes(CONTACTS_WRITE) && tool.name.startsWith("create_")
+    ? "The write may or may not have happened: list the contact's records before retrying, to avoid a duplicate."
+    : "The write may or may not have happened: read the record before retrying.";
+}
+
+function notFoundHint(path: string): string {
+  if (/\/tasks\/[^/]+/.test(path)) return "no such task on this contact. Use list_tasks to find task ids.";
+  if (/\/notes\/[^/]+/.test(path)) return "no such note on this contact. Use list_notes to find note ids.";
+  if (path.startsWith("/contacts/business/")) return "no such business in this location.";
+  return "no contact with that id in this location. Use search_contacts or list_contacts to find it.";
+}
+
+function retryAfterSeconds(error: GhlApiError): number {
+  const header = error.headers["retry-after"];
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  if (Number.isFinite(seconds) && seconds > 0) return Math.ceil(seconds);
+  const interval = Number(error.headers["x-ratelimit-interval-milliseconds"]);
+  return Number.isFinite(interval) && interval > 0 ? Math.ceil(interval / 1000) : 10;
+}
+
+/** GHL's `message` may be a string or (for 422) an array; keep a few short, printable lines. */
+function upstreamMessages(body: unknown): string[] {
+  const raw = (body as { message?: unknown } | undefined)?.message;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list
+    .filter((m): m is string => typeof m === "string")
+    .slice(0, 5)
+    .map((m) =>
+      m
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+        .replace(/[\u0000-\u001f\u007f"`]/g, " ")
+        .trim()
+        .slice(0, 200),
+    )
+    .filter(Boolean);
+}

@@ -1,0 +1,127 @@
+/**
+ * The tool registry: every tool's listing is computed once at start (JSON Schema conversion is
+ * the expensive part), then a selection decides which tools a session sees and why the others
+ * are refused. Filters run in DESIGN.md's order: read-only, scopes, --exclude-tools, --tools,
+ * --toolsets. A hidden tool is also refused at call time, because clients cache tool lists.
+ */
+import { z } from "zod";
+import type { AnyTool, ToolAnnotations } from "./tool.js";
+
+export interface ListedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  annotations: ToolAnnotations;
+}
+
+export interface Selection {
+  readOnly: boolean;
+  scopes: readonly string[];
+  tools?: readonly string[] | undefined;
+  excludeTools?: readonly string[] | undefined;
+  toolsets?: readonly string[] | undefined;
+}
+
+export class ToolRegistry {
+  private readonly byName = new Map<string, AnyTool>();
+  private readonly listings = new Map<string, ListedTool>();
+
+  constructor(readonly all: readonly AnyTool[]) {
+    for (const tool of all) {
+      if (this.byName.has(tool.name)) throw new Error(`Duplicate tool name ${tool.name}`);
+      this.byName.set(tool.name, tool);
+      this.listings.set(tool.name, listTool(tool));
+    }
+  }
+
+  get(name: string): AnyTool | undefined {
+    return this.byName.get(name);
+  }
+
+  listing(name: string): ListedTool | undefined {
+    return this.listings.get(name);
+  }
+
+  select(selection: Selection): ToolSelection {
+    const visible: AnyTool[] = [];
+    const refusals = new Map<string, string>();
+    for (const tool of this.all) {
+      const reason = hiddenBecause(tool, selection);
+      if (reason) refusals.set(tool.name, reason);
+      else visible.push(tool);
+    }
+    const listing = visible.map((tool) => this.listings.get(tool.name) as ListedTool);
+    return { visible, listing, refusal: (name) => refusals.get(name) };
+  }
+}
+
+export interface ToolSelection {
+  visible: AnyTool[];
+  /** The `tools` array of a tools/list result, prebuilt. */
+  listing: ListedTool[];
+  /** Why a known tool is not available, or undefined when it is (or is unknown). */
+  refusal(name: string): string | undefined;
+}
+
+function hiddenBecause(tool: AnyTool, s: Selection): string | undefined {
+  if (s.readOnly && tool.access === "write") {
+    return `${tool.name} changes data and this server runs read-only (--read-only / GHL_READ_ONLY).`;
+  }
+  const missing = tool.scopes.filter((scope) => !s.scopes.includes(scope));
+  if (missing.length) {
+    return (
+      `${tool.name} needs scope ${missing.join(", ")}; granted scopes: ${s.scopes.join(", ") || "none"}. ` +
+      "Grant the scope to the GHL token and add it to GHL_SCOPES."
+    );
+  }
+  if (s.excludeTools?.includes(tool.name)) {
+    return `${tool.name} is turned off by --exclude-tools / GHL_EXCLUDE_TOOLS.`;
+  }
+  const namedTools = s.tools?.length ? s.tools : undefined;
+  const namedSets = s.toolsets?.length ? s.toolsets : undefined;
+  if (namedTools?.includes(tool.name)) return undefined;
+  if (namedSets?.includes(tool.toolset)) return undefined;
+  if (namedTools || namedSets) {
+    return `${tool.name} is not enabled: add it to --tools, or its toolset "${tool.toolset}" to --toolsets.`;
+  }
+  return undefined;
+}
+
+function listTool(tool: AnyTool): ListedTool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchema(tool.input, "input"),
+    outputSchema: jsonSchema(tool.output, "output"),
+    annotations: tool.annotations,
+  };
+}
+
+/** JSON Schema 2020-12 (MCP's default dialect), minus the `$schema` line every tool would repeat. */
+export function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as Record<
+    string,
+    unknown
+  >;
+  return compactNullable(rest) as Record<string, unknown>;
+}
+
+/** `anyOf: [{type: X}, {type: "null"}]` → `type: [X, "null"]`: same meaning, a third of the bytes. */
+function compactNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactNullable);
+  if (!node || typeof node !== "object") return node;
+  const obj = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, compactNullable(v)]));
+  const anyOf = obj.anyOf as Array<Record<string, unknown>> | undefined;
+  if (anyOf?.length === 2) {
+    const nullIndex = anyOf.findIndex((s) => s.type === "null" && Object.keys(s).length === 1);
+    const other = anyOf[1 - nullIndex];
+    if (nullIndex >= 0 && other && typeof other.type === "string" && !("anyOf" in other)) {
+      const { anyOf: _, ...restObj } = obj;
+      return { ...restObj, ...other, type: [other.type, "null"] };
+    }
+  }
+  return obj;
+}
