@@ -18,7 +18,7 @@ export interface App {
   log: Logger;
   selection: ToolSelection;
   /** A fresh MCP server bound to the shared registry and GHL pool (cheap: nothing is rebuilt). */
-  createServer(): Server;
+  createServer(caller?: string): Server;
   close(): Promise<void>;
 }
 
@@ -68,8 +68,9 @@ export async function startApp(
     config: effective,
     log,
     selection,
-    createServer: () =>
+    createServer: (caller = "stdio") =>
       createMcpServer({
+        caller,
         registry: toolRegistry(),
         selection,
         http,

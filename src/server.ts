@@ -4,6 +4,7 @@
  * tools/list (no per-session schema conversion), refusals that explain themselves for tools a
  * client cached but may not call, and input errors that name the field.
  */
+import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
@@ -26,6 +27,8 @@ export interface ServerDeps {
   log: Logger;
   /** Strings that must never appear in a tool result (the GHL token). */
   secrets: readonly string[];
+  /** Who is calling, for logs and audit records: "stdio", or the HTTP tenant / key id. */
+  caller: string;
 }
 
 const INSTRUCTIONS =
@@ -73,7 +76,8 @@ export async function callTool(
   if (!parsed.success) return errorResult(formatInputError(parsed.error));
 
   const started = performance.now();
-  const log = deps.log.child({ tool: name });
+  const requestId = randomUUID();
+  const log = deps.log.child({ tool: name, requestId, caller: deps.caller });
   const ghl = new GhlClient(deps.http, extra.signal, (event) =>
     log.debug(
       { method: event.method, path: event.path, status: event.status, ms: Math.round(event.durationMs) },
@@ -82,6 +86,9 @@ export async function callTool(
   );
   const ctx: ToolContext = {
     ghl,
+    toolName: name,
+    requestId,
+    caller: deps.caller,
     locationId: deps.locationId,
     signal: extra.signal,
     log,

@@ -19,6 +19,11 @@ export interface ToolAnnotations {
 
 export interface ToolContext {
   ghl: GhlClient;
+  toolName: string;
+  /** Unique per tool call; on every log line and audit record of the call. */
+  requestId: string;
+  /** "stdio", or the HTTP tenant / key id. */
+  caller: string;
   /** The configured location, if any; tools that need one call `requireLocation`. */
   locationId: string | undefined;
   signal: AbortSignal;
