@@ -7,7 +7,7 @@ import type { ZodError } from "zod";
 import { GhlApiError, GhlNetworkError } from "./ghl/http.js";
 import { redactSecrets } from "./log.js";
 import { CONTACTS_WRITE } from "./scopes.js";
-import { type AnyTool, ToolInputError } from "./tool.js";
+import { type AnyTool, PartialWriteError, ToolInputError } from "./tool.js";
 
 const NO_REQUEST = "No request was sent to GHL.";
 
@@ -28,7 +28,16 @@ export interface ErrorContext {
 }
 
 export function toAgentMessage(error: unknown, { tool, secrets }: ErrorContext): string {
-  if (error instanceof ToolInputError) return `${error.message} ${NO_REQUEST}`;
+  if (error instanceof PartialWriteError) {
+    const cause = toAgentMessage(error.failure, { tool, secrets });
+    return (
+      `${cause} Written before the failure: ${error.written.join("; ") || "nothing"}. ` +
+      `Not written: ${error.notWritten.join("; ")}. ` +
+      `Calling ${tool.name} again with the same input writes only what is still missing.`
+    );
+  }
+  if (error instanceof ToolInputError)
+    return error.nothingSent ? `${error.message} ${NO_REQUEST}` : error.message;
   if (error instanceof GhlApiError) return redactSecrets(apiErrorMessage(error, tool), secrets);
   if (error instanceof GhlNetworkError) return networkErrorMessage(error, tool);
   return `Internal error in ${tool.name}; the details are in the server log. Retrying may not help.`;

@@ -54,11 +54,29 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   return definition;
 }
 
-/** Raised by handlers (and the server) for a problem the agent can fix; no request was sent. */
+/** Raised by handlers for a problem the agent can fix; by default no request was sent yet. */
 export class ToolInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly nothingSent = true,
+  ) {
     super(message);
     this.name = "ToolInputError";
+  }
+}
+
+/**
+ * A composite tool failed part-way. The agent is told what was written and what was not, so
+ * that calling again (which re-reads and writes only what still differs) is safe.
+ */
+export class PartialWriteError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly written: readonly string[],
+    readonly notWritten: readonly string[],
+  ) {
+    super("composite tool failed part-way");
+    this.name = "PartialWriteError";
   }
 }
 

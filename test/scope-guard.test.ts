@@ -95,7 +95,7 @@ describe("tool filters", () => {
 
   it("--tools adds single tools to --toolsets", async () => {
     const names = await listedNames({}, ["--toolsets", "tags", "--tools", "get_contact"]);
-    expect(names.sort()).toEqual(["add_tags", "get_contact", "remove_tags"]);
+    expect(names.sort()).toEqual(["add_tags", "get_contact", "remove_tags", "set_contact_tags"]);
   });
 
   it("--exclude-tools beats --tools, and --read-only beats both", async () => {

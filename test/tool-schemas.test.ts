@@ -17,7 +17,7 @@ describe("tool surface", () => {
     );
   });
 
-  it("has the 21 GHL Contacts tools", () => {
+  it("has the 21 GHL Contacts endpoint tools and the 4 composites", () => {
     expect(registry.all.map((t) => t.name).sort()).toEqual(
       [
         "add_tags",
@@ -29,6 +29,7 @@ describe("tool surface", () => {
         "delete_note",
         "delete_task",
         "get_contact",
+        "get_contact_overview",
         "get_note",
         "get_task",
         "list_appointments",
@@ -37,7 +38,10 @@ describe("tool surface", () => {
         "list_notes",
         "list_tasks",
         "remove_tags",
+        "schedule_reminder",
         "search_contacts",
+        "set_contact_tags",
+        "sync_contact",
         "update_contact",
         "update_note",
         "update_task",
@@ -61,6 +65,9 @@ describe.each(registry.all.map((t) => [t.name, t] as const))("%s", (name, tool) 
     }
     if (name.startsWith("delete_") || name.startsWith("remove_")) expect(a.destructiveHint).toBe(true);
     if (name.startsWith("update_") || name.startsWith("complete_")) expect(a.idempotentHint).toBe(true);
+    if (name.startsWith("set_") || name.startsWith("sync_") || name.startsWith("schedule_")) {
+      expect(a.idempotentHint).toBe(true);
+    }
     if (name.startsWith("create_")) {
       expect(a.idempotentHint).toBe(false);
       expect(a.destructiveHint).toBe(false);

@@ -206,7 +206,7 @@ const customFieldInput = z.strictObject({
 });
 
 /** Contact fields an agent may set; the same rules for create and update. */
-const contactFields = {
+export const contactFields = {
   firstName: z.string().trim().max(100).optional().describe("First name"),
   lastName: z.string().trim().max(100).optional().describe("Last name"),
   name: z.string().trim().max(200).optional().describe("Full name, when not split"),
@@ -239,7 +239,7 @@ const contactFields = {
 };
 
 /** Our custom field shape ({id, value}) mirrors what GHL returns; GHL writes want field_value. */
-function toGhlContact<T extends { customFields?: Array<{ id: string; value: unknown }> }>(fields: T) {
+export function toGhlContact<T extends { customFields?: Array<{ id: string; value: unknown }> }>(fields: T) {
   const { customFields, ...rest } = fields;
   return customFields
     ? { ...rest, customFields: customFields.map(({ id, value }) => ({ id, field_value: value })) }

@@ -1,6 +1,10 @@
 /** Every tool, in the order tools/list shows them: by toolset, reads before writes. */
 import type { AnyTool } from "../src/tool.js";
 import { listAppointments } from "./appointments.js";
+import { getContactOverview } from "./composite-overview.js";
+import { scheduleReminder } from "./composite-schedule-reminder.js";
+import { setContactTags } from "./composite-set-tags.js";
+import { syncContact } from "./composite-sync-contact.js";
 import {
   createContact,
   deleteContact,
@@ -15,15 +19,18 @@ import { addTags, removeTags } from "./tags.js";
 import { completeTask, createTask, deleteTask, getTask, listTasks, updateTask } from "./tasks.js";
 
 export const ALL_TOOLS: readonly AnyTool[] = [
+  getContactOverview,
   getContact,
   searchContacts,
   listContacts,
   listBusinessContacts,
+  syncContact,
   createContact,
   updateContact,
   deleteContact,
   listTasks,
   getTask,
+  scheduleReminder,
   createTask,
   updateTask,
   completeTask,
@@ -34,6 +41,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   updateNote,
   deleteNote,
   listAppointments,
+  setContactTags,
   addTags,
   removeTags,
 ];
