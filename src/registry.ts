@@ -100,20 +100,49 @@ function listTool(tool: AnyTool): ListedTool {
   };
 }
 
-/** JSON Schema 2020-12 (MCP's default dialect), minus the `$schema` line every tool would repeat. */
-export function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io }) as Record<
-    string,
-    unknown
-  >;
-  return compactNullable(rest) as Record<string, unknown>;
+const advertised = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
+ * Lists `schema` in tools/list as `json` instead of its full conversion, while zod still
+ * validates every call against the full schema. For a large sub-schema another tool already
+ * spells out (sync_contact's contact fields): the agent reads the rules once. Call it last:
+ * zod's `.describe()` returns a new schema, which would not be the one registered here.
+ */
+export function advertiseAs<T extends z.ZodType>(schema: T, json: Record<string, unknown>): T {
+  advertised.set(schema, json);
+  return schema;
 }
 
-/** `anyOf: [{type: X}, {type: "null"}]` → `type: [X, "null"]`: same meaning, a third of the bytes. */
-function compactNullable(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(compactNullable);
+/** JSON Schema 2020-12 (MCP's default dialect), minus the `$schema` line every tool would repeat. */
+export function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    override: ({ zodSchema, jsonSchema }) => {
+      const replacement = advertised.get(zodSchema as unknown as z.ZodType);
+      if (!replacement) return;
+      for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+      Object.assign(jsonSchema, replacement);
+    },
+  }) as Record<string, unknown>;
+  return compact(rest, io) as Record<string, unknown>;
+}
+
+/**
+ * Same meaning, fewer bytes: `anyOf: [{type: X}, {type: "null"}]` becomes `type: [X, "null"]`;
+ * `additionalProperties: {}` (the default) goes; and outputs drop `additionalProperties: false`
+ * so that a field GHL adds can never make a client reject a result.
+ */
+function compact(node: unknown, io: "input" | "output"): unknown {
+  if (Array.isArray(node)) return node.map((item) => compact(item, io));
   if (!node || typeof node !== "object") return node;
-  const obj = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, compactNullable(v)]));
+  const obj = Object.fromEntries(
+    Object.entries(node)
+      .filter(
+        ([k, v]) => !(k === "additionalProperties" && (isEmptySchema(v) || (io === "output" && v === false))),
+      )
+      .map(([k, v]) => [k, compact(v, io)]),
+  );
   const anyOf = obj.anyOf as Array<Record<string, unknown>> | undefined;
   if (anyOf?.length === 2) {
     const nullIndex = anyOf.findIndex((s) => s.type === "null" && Object.keys(s).length === 1);
@@ -125,3 +154,5 @@ function compactNullable(node: unknown): unknown {
   }
   return obj;
 }
+
+const isEmptySchema = (v: unknown) => typeof v === "object" && v !== null && Object.keys(v).length === 0;

@@ -19,8 +19,8 @@ export const getContactOverview = defineTool({
   name: "get_contact_overview",
   title: "Contact overview",
   description:
-    "One call for a contact with its tasks (open first), notes (newest first) and appointments, plus counts. " +
-    "Prefer it to get_contact + list_tasks + list_notes + list_appointments.",
+    "A contact with its tasks (open first), notes (newest first), appointments and counts in one call. " +
+    "Prefer it to four separate reads.",
   toolset: "contacts",
   access: "read",
   scopes: [CONTACTS_READ],

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Contact, ContactWrite, Note, Task, TaskWrite } from "../src/ghl/schemas.js";
+import { advertiseAs } from "../src/registry.js";
 import { CONTACTS_WRITE } from "../src/scopes.js";
 import { defineTool, requireLocation, type ToolContext, ToolInputError } from "../src/tool.js";
 import {
@@ -17,9 +18,13 @@ import {
   type WriteStep,
 } from "./composite-support.js";
 import { contactFields, toGhlContact } from "./contacts.js";
-import { contactId, ghlId, isoDateTime, locationId, tagList } from "./params.js";
+import { contactId, email, ghlId, isoDateTime, locationId, tagList } from "./params.js";
 
-const fieldsInput = z.strictObject(contactFields);
+const fieldsInput = advertiseAs(z.strictObject(contactFields), {
+  type: "object",
+  description:
+    "Fields to set, named and checked as in update_contact (firstName, email, phone, city, customFields...)",
+});
 type Fields = z.output<typeof fieldsInput>;
 type CustomField = NonNullable<Fields["customFields"]>[number];
 
@@ -38,48 +43,61 @@ export const syncContact = defineTool({
   name: "sync_contact",
   title: "Sync contact",
   description:
-    "Make a contact match your data in one idempotent call: fields, tags, tasks (matched by title) and notes " +
-    "(matched by text); writes only differences. dryRun previews. Prefer it to several update calls.",
+    "Make a contact match your data in one idempotent call: fields, tags, tasks (by title), notes (by text). " +
+    "Writes only differences; dryRun previews.",
   toolset: "contacts",
   access: "write",
   scopes: [CONTACTS_WRITE],
   input: z
     .strictObject({
       contactId: contactId.optional(),
-      email: z
-        .email({ message: "must be an email address" })
-        .optional()
-        .describe("Find the contact by email instead"),
-      createIfMissing: z.boolean().default(false).describe("Create the contact when the email matches none"),
-      fields: fieldsInput.optional().describe("Contact fields to set; others stay as they are"),
-      tags: z
-        .strictObject({ add: tagList.optional(), remove: tagList.optional() })
-        .optional()
-        .describe("Tags to ensure present / absent"),
-      tasks: z.array(taskInput).max(50).optional().describe("Tasks to ensure, matched by title"),
-      notes: z
-        .array(z.strictObject({ body: z.string().trim().min(1).max(50_000).describe("Note text") }))
-        .max(50)
-        .optional()
-        .describe("Notes to ensure, matched by text"),
-      dryRun: z.boolean().default(false).describe("Only report what would change; no writes"),
+      email: email.optional().describe("Find the contact by email instead"),
+      createIfMissing: z.boolean().default(false).describe("Create it if no contact has the email"),
+      fields: fieldsInput.optional(),
+      tags: advertiseAs(z.strictObject({ add: tagList.optional(), remove: tagList.optional() }), {
+        type: "object",
+        description: "{add: [tags to ensure present], remove: [tags to ensure absent]}, case-insensitive",
+      }).optional(),
+      tasks: advertiseAs(z.array(taskInput).max(50), {
+        type: "array",
+        items: { type: "object" },
+        description:
+          "Tasks to ensure, matched by title: [{title, dueDate, body?, completed?, assignedTo?}] as in create_task",
+      }).optional(),
+      notes: advertiseAs(
+        z.array(z.strictObject({ body: z.string().trim().min(1).max(50_000).describe("Note text") })).max(50),
+        {
+          type: "array",
+          items: { type: "object" },
+          description: "Notes to ensure, matched by text: [{body}]",
+        },
+      ).optional(),
+      dryRun: z.boolean().default(false).describe("Report the plan; write nothing"),
       locationId,
     })
     .refine((a) => (a.contactId === undefined) !== (a.email === undefined), {
       message: "give exactly one of `contactId` or `email`",
     }),
   output: z.object({
-    contactId: z.string().nullable().describe("null only for a dry run that would create the contact"),
+    contactId: z.string().nullable().describe("null in a dry-run create"),
     created: z.boolean(),
     dryRun: z.boolean(),
-    changes: z.object({
-      fields: z.array(fieldChange),
-      tagsAdded: z.array(z.string()),
-      tagsRemoved: z.array(z.string()),
-      tasksCreated: z.array(z.object({ id: z.string().nullable(), title: z.string() })),
-      tasksUpdated: z.array(z.object({ id: z.string(), title: z.string(), fields: z.array(z.string()) })),
-      notesCreated: z.array(z.object({ id: z.string().nullable(), body: z.string() })),
-    }),
+    changes: advertiseAs(
+      z.object({
+        fields: z.array(fieldChange),
+        tagsAdded: z.array(z.string()),
+        tagsRemoved: z.array(z.string()),
+        tasksCreated: z.array(z.object({ id: z.string().nullable(), title: z.string() })),
+        tasksUpdated: z.array(z.object({ id: z.string(), title: z.string(), fields: z.array(z.string()) })),
+        notesCreated: z.array(z.object({ id: z.string().nullable(), body: z.string() })),
+      }),
+      {
+        type: "object",
+        description:
+          "fields [{field, from, to}], tagsAdded, tagsRemoved, tasksCreated [{id, title}], " +
+          "tasksUpdated [{id, title, fields}], notesCreated [{id, body}]",
+      },
+    ),
     requests: z.object({ reads: z.number(), writes: z.number() }),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

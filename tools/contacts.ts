@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { contactSchema } from "../src/ghl/schemas.js";
+import { advertiseAs } from "../src/registry.js";
 import { CONTACTS_READ, CONTACTS_WRITE } from "../src/scopes.js";
 import { defineTool, requireLocation, ToolInputError } from "../src/tool.js";
 import { CREATE, DELETE, READ, UPDATE } from "./annotations.js";
-import { contactId, deletedOut, ghlId, locationId, tagList } from "./params.js";
+import { contactId, deletedOut, email, ghlId, isoDate, locationId, tagList } from "./params.js";
 
 const contactOut = z.object({ contact: contactSchema });
 
@@ -11,8 +12,7 @@ export const getContact = defineTool({
   name: "get_contact",
   title: "Get contact",
   description:
-    "Get one contact by id: name, email, phone, company, address, tags, custom fields, DND. " +
-    "Find ids with search_contacts.",
+    "Get a contact by id with all its fields (tags, custom fields, DND). Find ids with search_contacts.",
   toolset: "contacts",
   access: "read",
   scopes: [CONTACTS_READ],
@@ -31,8 +31,7 @@ export const listContacts = defineTool({
   name: "list_contacts",
   title: "List contacts",
   description:
-    "List contacts oldest first, optionally matching a text query, a page at a time. " +
-    "Prefer search_contacts for filters (tag, DND, owner).",
+    "List contacts oldest first, a page at a time, optionally matching text. For filters use search_contacts.",
   toolset: "contacts",
   access: "read",
   scopes: [CONTACTS_READ],
@@ -100,43 +99,44 @@ const filterValue = z.union([
   z.array(z.string().max(75)).max(50),
   z.strictObject({ gt: z.unknown(), gte: z.unknown(), lt: z.unknown(), lte: z.unknown() }).partial(),
 ]);
+const fieldName = z.string().regex(/^[A-Za-z0-9_.]{1,64}$/, { message: "must be a GHL field name" });
 const condition = z.strictObject({
-  field: z
-    .string()
-    .regex(/^[A-Za-z0-9_.]{1,64}$/, { message: "must be a GHL field name" })
-    .describe("Field, e.g. email, tags, dnd, firstNameLowerCase, companyName, assignedTo, dateAdded"),
-  operator: z.enum(OPERATORS).describe("exists/not_exists take no value; range takes {gte,lte,gt,lt}"),
-  value: filterValue.optional().describe("Value to compare (strings ≤75 chars)"),
+  field: fieldName,
+  operator: z.enum(OPERATORS),
+  value: filterValue.optional(),
 });
+const filterList = z
+  .array(
+    z.union([
+      condition,
+      z.strictObject({ group: z.enum(["AND", "OR"]), filters: z.array(condition).min(1).max(20) }),
+    ]),
+  )
+  .max(20);
 
 export const searchContacts = defineTool({
   name: "search_contacts",
   title: "Search contacts",
   description:
-    "Search contacts by text and field filters (all must match), e.g. a tag, an email, DND. " +
-    "Use this to find a contact's id. Newest index data may lag a few seconds.",
+    "Find contacts by text and/or field filters (tag, email, DND, owner). The index may lag writes by seconds.",
   toolset: "contacts",
   access: "read",
   scopes: [CONTACTS_READ],
   input: z.strictObject({
     query: z.string().trim().min(1).max(75).optional().describe("Free text: name, email, phone, company"),
-    filters: z
-      .array(
-        z.union([
-          condition,
-          z.strictObject({
-            group: z.enum(["AND", "OR"]),
-            filters: z.array(condition).min(1).max(20),
-          }),
-        ]),
-      )
-      .max(20)
-      .optional()
-      .describe("Conditions {field, operator, value}; a {group: 'OR', filters} item matches any of its own"),
+    // Validated in full; advertised in one sentence (the union spelled out twice cost 2 KB).
+    filters: advertiseAs(filterList, {
+      type: "array",
+      items: { type: "object" },
+      description:
+        "All must match. {field, operator, value}: field e.g. email, tags, dnd, companyName, assignedTo, " +
+        `dateAdded; operator ${OPERATORS.join(", ")} (range: value {gte,lte}). ` +
+        "Or {group: 'OR', filters: [...]}.",
+    }).optional(),
     sort: z
       .array(
         z.strictObject({
-          field: z.string().regex(/^[A-Za-z0-9_.]{1,64}$/),
+          field: fieldName,
           direction: z.enum(["asc", "desc"]),
         }),
       )
@@ -200,42 +200,52 @@ export const listBusinessContacts = defineTool({
 // GHL's write DTOs require the custom field's id (its key alone is not accepted).
 const customFieldInput = z.strictObject({
   id: ghlId("Custom field id"),
-  value: z
-    .union([z.string().max(10_000), z.number(), z.boolean(), z.array(z.string())])
-    .describe("New value"),
+  value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.array(z.string())]),
 });
 
-/** Contact fields an agent may set; the same rules for create and update. */
+/** Lengths are checked but not advertised: a maxLength on every field costs more than it tells. */
+const text = (max: number, description: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v.length <= max, { message: `must be at most ${max} characters` })
+    .optional()
+    .describe(description);
+
+/** Contact fields an agent may set; the same rules for create, update and sync_contact. */
 export const contactFields = {
-  firstName: z.string().trim().max(100).optional().describe("First name"),
-  lastName: z.string().trim().max(100).optional().describe("Last name"),
-  name: z.string().trim().max(200).optional().describe("Full name, when not split"),
-  email: z.email({ message: "must be an email address" }).optional().describe("Email address"),
+  firstName: text(100, "First name"),
+  lastName: text(100, "Last name"),
+  name: text(200, "Full name"),
+  email: email.optional().describe("Email"),
   phone: z
     .string()
-    .regex(/^\+?[0-9][0-9 ().-]{4,24}$/, { message: "must be a phone number, e.g. +14155550123" })
+    .refine((v) => /^\+?[0-9][0-9 ().-]{4,24}$/.test(v), {
+      message: "must be a phone number, e.g. +14155550123",
+    })
     .optional()
-    .describe("Phone, E.164 preferred (+14155550123)"),
-  companyName: z.string().trim().max(200).optional().describe("Company name"),
-  address1: z.string().trim().max(300).optional().describe("Street address"),
-  city: z.string().trim().max(100).optional().describe("City"),
-  state: z.string().trim().max(100).optional().describe("State or region"),
-  postalCode: z.string().trim().max(20).optional().describe("Postal code"),
+    .describe("Phone, E.164"),
+  companyName: text(200, "Company"),
+  address1: text(300, "Street address"),
+  city: text(100, "City"),
+  state: text(100, "State or region"),
+  postalCode: text(20, "Postal code"),
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, { message: "must be a 2-letter country code, e.g. US" })
     .optional()
-    .describe("ISO 3166 country code, e.g. US"),
+    .describe("Country code, e.g. US"),
   website: z.url({ message: "must be a URL" }).optional().describe("Website URL"),
-  timezone: z.string().max(64).optional().describe("IANA time zone, e.g. America/New_York"),
-  dnd: z.boolean().optional().describe("Do not disturb: true blocks all outreach"),
-  source: z.string().trim().max(100).optional().describe("Where the contact came from"),
-  dateOfBirth: z.iso
-    .date({ message: "must be a date YYYY-MM-DD" })
-    .optional()
-    .describe("Birth date YYYY-MM-DD"),
-  assignedTo: ghlId("User id of the owner").optional(),
-  customFields: z.array(customFieldInput).max(100).optional().describe("Custom field values to set"),
+  timezone: text(64, "IANA time zone"),
+  dnd: z.boolean().optional().describe("Do not disturb"),
+  source: text(100, "Lead source"),
+  dateOfBirth: isoDate.optional().describe("Birth date YYYY-MM-DD"),
+  assignedTo: ghlId("Owner user id").optional(),
+  customFields: advertiseAs(z.array(customFieldInput).max(100), {
+    type: "array",
+    items: { type: "object" },
+    description: "Custom fields [{id, value}]",
+  }).optional(),
 };
 
 /** Our custom field shape ({id, value}) mirrors what GHL returns; GHL writes want field_value. */
@@ -249,9 +259,7 @@ export function toGhlContact<T extends { customFields?: Array<{ id: string; valu
 export const createContact = defineTool({
   name: "create_contact",
   title: "Create contact",
-  description:
-    "Create a contact in the sub-account. Give at least a name, email or phone. " +
-    "GHL refuses a duplicate email or phone: search_contacts first.",
+  description: "Create a contact; give a name, email or phone. GHL refuses a duplicate email: search first.",
   toolset: "contacts",
   access: "write",
   scopes: [CONTACTS_WRITE],
@@ -271,8 +279,7 @@ export const createContact = defineTool({
 export const updateContact = defineTool({
   name: "update_contact",
   title: "Update contact",
-  description:
-    "Change a contact's fields; fields not given stay as they are. Tags are not set here: use add_tags / remove_tags.",
+  description: "Change a contact's fields; others stay. Tags: use set_contact_tags.",
   toolset: "contacts",
   access: "write",
   scopes: [CONTACTS_WRITE],

@@ -1,83 +1,65 @@
 /**
  * GHL entities as they come back from the API. Objects are loose on purpose: GHL adds fields
  * without notice, and an unknown field must pass through to the agent rather than fail output
- * validation. Fields are nullish because GHL sends `null` for many empty values.
+ * validation. GHL's `null`s are dropped on the way out (see `record`).
  */
 import { z } from "zod";
 
-const str = z.string().nullish();
-const bool = z.boolean().nullish();
-const strList = z.array(z.string()).nullish();
+const str = z.string().optional();
+const bool = z.boolean().optional();
 
-export const customFieldValue = z.looseObject({ id: z.string(), value: z.unknown().optional() });
+/** GHL sends `null` for many empty fields; agents read fewer tokens (and schemas stay simple) without them. */
+function withoutNulls(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+}
 
-export const contactSchema = z.looseObject({
+/** A GHL record: nulls dropped, unknown fields kept. */
+const record = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.preprocess(withoutNulls, z.looseObject(shape));
+
+/*
+ * Each record declares only its id and the few fields agents use most: every byte of an output
+ * schema is paid in every conversation's tools/list. The rest of GHL's fields pass through.
+ */
+export const contactSchema = record({
   id: z.string(),
-  locationId: str,
-  name: str,
   firstName: str,
   lastName: str,
   email: str,
   phone: str,
-  companyName: str,
-  address1: str,
-  city: str,
-  state: str,
-  postalCode: str,
-  country: str,
-  website: str,
-  timezone: str,
-  dnd: bool,
-  source: str,
-  type: str,
-  assignedTo: str,
-  businessId: str,
-  tags: strList,
-  customFields: z.array(customFieldValue).nullish(),
-  dateOfBirth: str,
-  dateAdded: str,
-  dateUpdated: str,
+  tags: z.array(z.string()).optional(),
 });
-export type Contact = z.infer<typeof contactSchema>;
+export type Contact = z.infer<typeof contactSchema> & ContactExtras;
 
-export const taskSchema = z.looseObject({
+/** Fields GHL sends that the code reads but the advertised schema leaves implicit. */
+interface ContactExtras {
+  name?: string | null;
+  companyName?: string | null;
+  locationId?: string | null;
+  businessId?: string | null;
+  dateAdded?: string | null;
+  customFields?: Array<{ id: string; value?: unknown }> | null;
+  [key: string]: unknown;
+}
+
+export const taskSchema = record({
   id: z.string(),
-  contactId: str,
   title: str,
-  body: str,
   dueDate: str,
   completed: bool,
-  assignedTo: str,
-  dateAdded: str,
 });
-export type Task = z.infer<typeof taskSchema>;
+export type Task = z.infer<typeof taskSchema> & {
+  body?: string | null;
+  dateAdded?: string | null;
+  assignedTo?: string | null;
+  contactId?: string | null;
+};
 
-export const noteSchema = z.looseObject({
-  id: z.string(),
-  contactId: str,
-  body: str,
-  title: str,
-  userId: str,
-  color: str,
-  pinned: bool,
-  dateAdded: str,
-});
+export const noteSchema = record({ id: z.string(), body: str, dateAdded: str });
 export type Note = z.infer<typeof noteSchema>;
 
-export const eventSchema = z.looseObject({
-  id: z.string(),
-  calendarId: str,
-  contactId: str,
-  title: str,
-  status: str,
-  appointmentStatus: str,
-  assignedUserId: str,
-  startTime: str,
-  endTime: str,
-  address: str,
-  notes: str,
-  dateAdded: str,
-});
+export const eventSchema = record({ id: z.string(), title: str, startTime: str, endTime: str });
 export type AppointmentEvent = z.infer<typeof eventSchema>;
 
 /** Body of the contact create/update calls (only what we send; GHL's DTO is wider). */
