@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 /**
- * ghl-contacts-mcp: serve the GHL Contacts tools over stdio (the default), or print the tool
- * table for a configuration (`tools`). Stdout carries only MCP messages in serve mode.
+ * ghl-contacts-mcp: serve the GHL Contacts tools over stdio (the default) or Streamable HTTP
+ * (`--http`), or print the tool table for a configuration (`tools`). Stdout carries only MCP
+ * messages in stdio mode.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { startApp, toolRegistry } from "./app.js";
-import { ConfigError, OPTIONS, parseCommandLine } from "./config.js";
+import { type Config, ConfigError, OPTIONS, parseCommandLine } from "./config.js";
 import { toolTable } from "./docs.js";
+import { type HttpConfig, parseHttpConfig } from "./http/config.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS, startHttpServer } from "./http/server.js";
+import { createLogger } from "./log.js";
 import { VERSION } from "./version.js";
 
 const HELP = `ghl-contacts-mcp ${VERSION}: MCP server for GoHighLevel contacts, tasks, notes, tags and appointments.
 
 Usage:
   ghl-contacts-mcp [flags]            serve MCP over stdio
+  ghl-contacts-mcp --http [flags]     serve MCP over Streamable HTTP at /mcp
   ghl-contacts-mcp tools [--json]     print the tools this configuration exposes
 
 Flags and environment:
@@ -21,7 +26,7 @@ ${OPTIONS.map((o) => `  ${[o.flag, o.env].filter(Boolean).join(", ").padEnd(34)}
 
 async function main(): Promise<number> {
   const registry = toolRegistry();
-  const { command, json, config } = parseCommandLine(
+  const { command, json, config, httpFlags } = parseCommandLine(
     process.argv.slice(2),
     process.env,
     registry.all.map((t) => t.name),
@@ -42,6 +47,9 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const http = parseHttpConfig(httpFlags, process.env);
+  if (http) return serveHttp(config, http);
+
   const app = await startApp(config);
   const server = app.createServer();
   let closing = false;
@@ -58,6 +66,42 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await server.connect(new StdioServerTransport());
   return -1; // keep running until the client goes away
+}
+
+/** Serves until SIGTERM/SIGINT, then drains in-flight requests and exits 0. */
+async function serveHttp(config: Config, http: HttpConfig): Promise<number> {
+  const tenants = http.auth.kind === "tenants" ? http.auth.tenants : [];
+  // Every secret we hold is scrubbed from log messages, belt and braces.
+  const secrets = [
+    config.token,
+    ...tenants.map((t) => t.token),
+    ...(http.auth.kind === "keys" ? http.auth.keys : []),
+  ];
+  const log = createLogger(config.logLevel, secrets);
+  const app = await startApp(config, log, tenants);
+  const service = await startHttpServer(app, http, log);
+  log.info(
+    { url: `${service.url}/mcp`, auth: http.auth.kind, tenants: tenants.length || undefined },
+    "serving MCP over Streamable HTTP",
+  );
+
+  let closing = false;
+  const shutdown = async (why: string) => {
+    if (closing) {
+      log.warn({ why }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    closing = true;
+    log.info({ why, inFlight: service.inFlight(), graceMs: DEFAULT_SHUTDOWN_GRACE_MS }, "shutting down");
+    const { drained } = await service.shutdown(DEFAULT_SHUTDOWN_GRACE_MS);
+    if (!drained) log.warn("shutdown grace period over: cut off the requests still running");
+    await app.close().catch(() => {});
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  return -1; // keep running until a signal
 }
 
 main().then(

@@ -4,7 +4,7 @@
  * messages are quoted (they help the agent fix its input), trimmed and scrubbed.
  */
 import type { ZodError } from "zod";
-import { GhlApiError, GhlNetworkError } from "./ghl/http.js";
+import { GhlApiError, GhlNetworkError, GhlThrottledError } from "./ghl/http.js";
 import { redactSecrets } from "./log.js";
 import { CONTACTS_WRITE } from "./scopes.js";
 import { type AnyTool, PartialWriteError, ToolInputError } from "./tool.js";
@@ -40,6 +40,7 @@ export function toAgentMessage(error: unknown, { tool, secrets }: ErrorContext):
     return error.nothingSent ? `${error.message} ${NO_REQUEST}` : error.message;
   if (error instanceof GhlApiError) return redactSecrets(apiErrorMessage(error, tool), secrets);
   if (error instanceof GhlNetworkError) return networkErrorMessage(error, tool);
+  if (error instanceof GhlThrottledError) return throttledMessage(error);
   return `Internal error in ${tool.name}; the details are in the server log. Retrying may not help.`;
 }
 
@@ -59,6 +60,11 @@ function apiErrorMessage(error: GhlApiError, tool: AnyTool): string {
         `GHL refused access (403).${quoted} Check that GHL_LOCATION_ID (or locationId) is the sub-account ` +
         "the token belongs to."
       );
+    case error.status === 404 && error.method === "DELETE" && error.afterUnknownOutcome === true:
+      return (
+        "Not found (404) when the delete was retried: the first attempt's answer was lost, so it most " +
+        `likely deleted the record already. ${notFoundHint(error.path)}`
+      );
     case error.status === 404:
       return `Not found (404): ${notFoundHint(error.path)}${quoted}`;
     case error.status === 422 || error.status === 400:
@@ -66,25 +72,48 @@ function apiErrorMessage(error: GhlApiError, tool: AnyTool): string {
     case error.status === 429:
       return `GHL rate limit reached (429). Retry in ${retryAfterSeconds(error)} s.`;
     case error.status >= 500:
-      return `GHL is unavailable (${error.status}). ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+      return `GHL is unavailable (${error.status})${afterAttempts(error)}. ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
     default:
       return `GHL answered ${error.status}.${quoted}`;
   }
 }
 
 function networkErrorMessage(error: GhlNetworkError, tool: AnyTool): string {
+  const after = afterAttempts(error);
+  const next = tool.access === "write" && error.sent ? writeOutcomeHint(tool) : "Retry shortly.";
   switch (error.kind) {
     case "aborted":
       return "The call was cancelled before GHL answered.";
     case "connect":
-      return "Could not connect to GHL (connection refused, DNS failure or connect timeout). Check GHL_BASE_URL and the network, then retry.";
+      return `Could not connect to GHL${after} (connection refused, DNS failure or connect timeout). Check GHL_BASE_URL and the network, then retry.`;
     case "timeout":
-      return `GHL did not answer in time. ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+      return `GHL did not answer in time${after}. ${next}`;
     case "malformed":
-      return "GHL sent a response that is not JSON. Retry shortly.";
+      return `GHL sent a response that is not JSON${after}. ${next}`;
     default:
-      return `The connection to GHL broke. ${tool.access === "write" ? writeOutcomeHint(tool) : "Retry shortly."}`;
+      return `The connection to GHL broke${after}. ${next}`;
   }
+}
+
+/** Throttled calls changed nothing at GHL, so a plain retry is always safe. */
+function throttledMessage(error: GhlThrottledError): string {
+  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+  switch (error.reason) {
+    case "daily-quota":
+      return (
+        "GHL's daily request quota for this sub-account is used up, so no request was sent. " +
+        `It resets daily; retry later (this server checks again in ${seconds} s).`
+      );
+    case "busy":
+      return `GHL is answering slowly and every connection is busy; nothing was sent. Retry in ${seconds} s.`;
+    default:
+      return `GHL rate limit reached${error.sawStatus429 ? " (429)" : ""}; nothing was changed. Retry in ${seconds} s.`;
+  }
+}
+
+/** " after 4 attempts" once the retry loop gave up on a request it tried more than once. */
+function afterAttempts(error: { attempts?: number }): string {
+  return error.attempts !== undefined && error.attempts > 1 ? ` after ${error.attempts} attempts` : "";
 }
 
 function writeOutcomeHint(tool: AnyTool): string {

@@ -10,11 +10,14 @@ import {
   CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
+  SetLevelRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { AuditLog } from "./audit/audit-log.js";
+import { auditTrail } from "./audit/trail.js";
 import { formatInputError, toAgentMessage } from "./errors.js";
 import { GhlClient } from "./ghl/client.js";
 import type { GhlHttp } from "./ghl/http.js";
-import type { Logger } from "./log.js";
+import { type ClientLog, ClientLogging, type Logger } from "./log.js";
 import type { ToolRegistry, ToolSelection } from "./registry.js";
 import type { AnyTool, ToolContext } from "./tool.js";
 import { VERSION } from "./version.js";
@@ -24,11 +27,15 @@ export interface ServerDeps {
   selection: ToolSelection;
   http: GhlHttp;
   locationId: string | undefined;
+  /** Refuse a `locationId` argument other than `locationId` (HTTP tenants: one location each). */
+  pinLocation?: boolean;
   log: Logger;
   /** Strings that must never appear in a tool result (the GHL token). */
   secrets: readonly string[];
   /** Who is calling, for logs and audit records: "stdio", or the HTTP tenant / key id. */
   caller: string;
+  /** Where every write's record goes (AUDIT_OFF when auditing is off). */
+  audit: AuditLog;
 }
 
 const INSTRUCTIONS =
@@ -42,11 +49,26 @@ export function createMcpServer(deps: ServerDeps): Server {
     { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.selection.listing }));
+  // Replaces the SDK's handler: we send log notifications through each request's own stream
+  // (see ClientLogging), so we keep the level the client asked for ourselves.
+  const clientLogging = new ClientLogging();
+  const sessionOf = (extra: { sessionId?: string; requestInfo?: { headers: Record<string, unknown> } }) =>
+    extra.sessionId ?? (extra.requestInfo?.headers["mcp-session-id"] as string | undefined);
+  server.setRequestHandler(SetLevelRequestSchema, (request, extra) => {
+    clientLogging.setLevel(sessionOf(extra), request.params.level);
+    return {};
+  });
   server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
     callTool(deps, request.params.name, request.params.arguments, {
       signal: extra.signal,
       progressToken: request.params._meta?.progressToken,
       notify: (n) => extra.sendNotification(n),
+      clientLog: clientLogging.forRequest(
+        sessionOf(extra),
+        (n) => extra.sendNotification(n),
+        deps.secrets,
+        deps.log,
+      ),
     }),
   );
   return server;
@@ -59,6 +81,7 @@ interface CallExtra {
     method: "notifications/progress";
     params: { progressToken: string | number; progress: number; total?: number; message?: string };
   }): Promise<void>;
+  clientLog: ClientLog;
 }
 
 export async function callTool(
@@ -74,16 +97,32 @@ export async function callTool(
 
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) return errorResult(formatInputError(parsed.error));
+  const askedLocation = (parsed.data as { locationId?: unknown }).locationId;
+  if (deps.pinLocation && askedLocation !== undefined && askedLocation !== deps.locationId) {
+    return errorResult(
+      `locationId must be this connection's sub-account (${deps.locationId}); leave it out to use it. No request was sent to GHL.`,
+    );
+  }
 
   const started = performance.now();
   const requestId = randomUUID();
   const log = deps.log.child({ tool: name, requestId, caller: deps.caller });
-  const ghl = new GhlClient(deps.http, extra.signal, (event) =>
-    log.debug(
-      { method: event.method, path: event.path, status: event.status, ms: Math.round(event.durationMs) },
-      "GHL request",
-    ),
-  );
+  const ghl = new GhlClient(deps.http, {
+    signal: extra.signal,
+    observe: (event) =>
+      log.debug(
+        { method: event.method, path: event.path, status: event.status, ms: Math.round(event.durationMs) },
+        "GHL request",
+      ),
+    onWrite: auditTrail({
+      tool: name,
+      requestId,
+      caller: deps.caller,
+      audit: deps.audit,
+      log,
+      clientLog: extra.clientLog,
+    }),
+  });
   const ctx: ToolContext = {
     ghl,
     toolName: name,
@@ -92,6 +131,8 @@ export async function callTool(
     locationId: deps.locationId,
     signal: extra.signal,
     log,
+    clientLog: extra.clientLog,
+    audit: deps.audit,
     progress: async (progress, total, message) => {
       if (extra.progressToken === undefined) return;
       await extra.notify({

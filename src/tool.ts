@@ -3,11 +3,12 @@
  * with the agent, and a handler that only ever talks to GHL through the per-call GhlClient.
  */
 import type { z } from "zod";
+import type { AuditLog } from "./audit/audit-log.js";
 import type { GhlClient } from "./ghl/client.js";
-import type { Logger } from "./log.js";
+import type { ClientLog, Logger } from "./log.js";
 import type { ToolScope } from "./scopes.js";
 
-export const TOOLSETS = ["contacts", "tasks", "notes", "tags", "appointments"] as const;
+export const TOOLSETS = ["contacts", "tasks", "notes", "tags", "appointments", "audit"] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 export interface ToolAnnotations {
@@ -28,6 +29,10 @@ export interface ToolContext {
   locationId: string | undefined;
   signal: AbortSignal;
   log: Logger;
+  /** MCP log notifications for events the client's user should see, at the level the client set. */
+  clientLog: ClientLog;
+  /** The audit log (read_audit_log reads it; writes reach it through `ghl` by themselves). */
+  audit: AuditLog;
   /** Sends an MCP progress notification when the client asked for progress; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
 }

@@ -84,6 +84,7 @@ describe.skipIf(!contract)("HighLevel OpenAPI contract", () => {
     await call("list_appointments", { contactId });
     await call("add_tags", { contactId, tags: ["spec-tag"] });
     await call("remove_tags", { contactId, tags: ["spec-tag"] });
+    await call("read_audit_log", { contactId }); // reads the local audit file; no GHL request
     await call("get_contact_overview", { contactId });
     await call("set_contact_tags", { contactId, add: ["spec-set"], remove: ["spec-set-gone"] });
     await call("schedule_reminder", { contactId, title: "Spec reminder", dueDate: "P2D" });

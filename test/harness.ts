@@ -2,6 +2,9 @@
  * Test harness: a real sandbox on loopback, the real app built from a real configuration, and an
  * SDK Client over InMemoryTransport. Nothing of ours is mocked; GHL is the sandbox over HTTP.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -21,6 +24,8 @@ export interface Harness {
   client: Client;
   sandbox: Sandbox;
   app: App;
+  /** The audit file of this server (in a temp dir), unless the test set GHL_AUDIT_FILE itself. */
+  auditFile: string | undefined;
   /** Calls a tool and returns its result (errors are results with isError, as agents see them). */
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
@@ -38,7 +43,10 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sandbox = options.reuse ?? (await startSandbox(options.sandbox));
   const scopes = options.env?.GHL_SCOPES ?? "contacts.readonly contacts.write";
+  // Every harness audits into its own temp dir, never the user's ~/.local/state.
+  const auditDir = mkdtempSync(join(tmpdir(), "ghl-audit-"));
   const env = {
+    GHL_AUDIT_FILE: join(auditDir, "audit.jsonl"),
     GHL_TOKEN: scopes.includes("contacts.write") ? DEMO_TOKEN_WRITE : DEMO_TOKEN_READONLY,
     GHL_BASE_URL: sandbox.url,
     GHL_LOCATION_ID: DEMO_LOCATION_ID,
@@ -60,12 +68,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     client,
     sandbox,
     app,
+    auditFile: app.audit.file,
     call: (name, args = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     async close() {
       await client.close();
       await server.close();
       await app.close();
       if (!options.reuse) await sandbox.close();
+      rmSync(auditDir, { recursive: true, force: true });
     },
   };
 }

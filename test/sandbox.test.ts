@@ -5,6 +5,7 @@ import {
   DEMO_LOCATION_ID,
   DEMO_TOKEN_READONLY,
   DEMO_TOKEN_WRITE,
+  parseFaults,
   type Sandbox,
   type SandboxToken,
   startSandbox,
@@ -848,6 +849,94 @@ describe("fault injection", () => {
     await slow.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await pending).toBeInstanceOf(Error);
+  });
+
+  const tasksPath = `${contactPath()}/tasks`;
+  const newTask = { title: "Fault probe", dueDate: "2026-12-24T15:00:00Z", completed: false };
+  const taskCount = () => sb.store.tasks(DEMO_LOCATION_ID, DEMO_CONTACT_ID).length;
+
+  it('reset "before" drops the connection without processing the request', async () => {
+    const before = taskCount();
+    sb.injectFault({ method: "POST", path: tasksPath, reset: "before" });
+    await expect(call("POST", tasksPath, { body: newTask })).rejects.toThrow();
+    expect(taskCount()).toBe(before);
+    expect(sb.requests.at(-1)).toMatchObject({ method: "POST", reset: "before", status: 0 });
+    expect(sb.requests.at(-1)?.clientClosed).toBeUndefined();
+  });
+
+  it('reset "after" processes the request (the store changes), then drops the connection', async () => {
+    const before = taskCount();
+    sb.injectFault({ method: "POST", path: tasksPath, reset: "after" });
+    await expect(call("POST", tasksPath, { body: newTask })).rejects.toThrow();
+    expect(taskCount()).toBe(before + 1);
+    expect(sb.requests.at(-1)).toMatchObject({ reset: "after", status: 201 });
+    expect((await call("POST", tasksPath, { body: newTask })).status).toBe(201);
+  });
+
+  it("`malformed` processes the request and sends its answer cut short", async () => {
+    const before = taskCount();
+    sb.injectFault({ method: "POST", path: tasksPath, malformed: true });
+    const res = await fetch(`${sb.url}${tasksPath}`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${DEMO_TOKEN_WRITE}`,
+        Version: "2021-07-28",
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify(newTask),
+    });
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    expect(() => JSON.parse(text)).toThrow();
+    expect(JSON.stringify(sb.requests.at(-1)?.responseBody).startsWith(text)).toBe(true);
+    expect(sb.requests.at(-1)?.malformed).toBe(true);
+    expect(taskCount()).toBe(before + 1);
+  });
+
+  it("a 429 with rateLimitHeaders: false carries no X-RateLimit-* header", async () => {
+    sb.injectFault({ status: 429, rateLimitHeaders: false });
+    const res = await call("GET", contactPath());
+    expect(res.status).toBe(429);
+    expect([...res.headers.keys()].filter((name) => name.startsWith("x-ratelimit"))).toEqual([]);
+  });
+
+  it("a `probability` fault applies to each matching request by chance, without a count", async () => {
+    const dice = await startSandbox({ random: () => 0.5 });
+    try {
+      dice.injectFault({ method: "GET", status: 503, probability: 0.4 });
+      expect((await call("GET", contactPath(), {}, dice)).status).toBe(200);
+      dice.clearFaults();
+      dice.injectFault({ method: "GET", status: 503, probability: 0.6 });
+      for (let i = 0; i < 3; i++) expect((await call("GET", contactPath(), {}, dice)).status).toBe(503);
+      expect((await call("PUT", contactPath(), { body: { city: "Oakland" } }, dice)).status).toBe(200);
+    } finally {
+      await dice.close();
+    }
+  });
+
+  it("takes faults at start (GHL_SANDBOX_FAULTS in --sandbox mode)", async () => {
+    const faulty = await startSandbox({
+      faults: parseFaults('{"pathPattern":"/notes$","status":502,"times":2}'),
+    });
+    try {
+      const notes = `${contactPath()}/notes`;
+      expect((await call("GET", notes, {}, faulty)).status).toBe(502);
+      expect((await call("GET", notes, {}, faulty)).status).toBe(502);
+      expect((await call("GET", notes, {}, faulty)).status).toBe(200);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it("parseFaults reads one fault or a list, and names what is wrong", () => {
+    expect(parseFaults('[{"method":"POST","reset":"after"},{"malformed":true,"probability":0.1}]')).toEqual([
+      { method: "POST", reset: "after" },
+      { malformed: true, probability: 0.1 },
+    ]);
+    expect(() => parseFaults("{")).toThrow("is not JSON");
+    expect(() => parseFaults('{"status":99}')).toThrow(/^fault 0\.status: /);
+    expect(() => parseFaults('{"colour":"red"}')).toThrow(/^fault 0: .*colour/);
+    expect(() => parseFaults('{"pathPattern":"("}')).toThrow('pathPattern "(" is not a regular expression');
   });
 });
 

@@ -49,7 +49,11 @@ describe.skipIf(!built)("stdio binary", () => {
   it("initializes, lists every tool and serves a call", async () => {
     expect(client.getServerVersion()?.name).toBe("ghl-contacts-mcp");
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(toolRegistry().all.map((t) => t.name).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      toolRegistry()
+        .all.map((t) => t.name)
+        .sort(),
+    );
     const result = (await client.callTool({
       name: "get_contact",
       arguments: { contactId: DEMO_CONTACT_ID },

@@ -17,7 +17,7 @@ describe("tool surface", () => {
     );
   });
 
-  it("has the 21 GHL Contacts endpoint tools and the 4 composites", () => {
+  it("has the 21 GHL Contacts endpoint tools, the 4 composites and read_audit_log", () => {
     expect(registry.all.map((t) => t.name).sort()).toEqual(
       [
         "add_tags",
@@ -37,6 +37,7 @@ describe("tool surface", () => {
         "list_contacts",
         "list_notes",
         "list_tasks",
+        "read_audit_log",
         "remove_tags",
         "schedule_reminder",
         "search_contacts",

@@ -1,6 +1,7 @@
 /** Every tool, in the order tools/list shows them: by toolset, reads before writes. */
 import type { AnyTool } from "../src/tool.js";
 import { listAppointments } from "./appointments.js";
+import { readAuditLog } from "./audit.js";
 import { getContactOverview } from "./composite-overview.js";
 import { scheduleReminder } from "./composite-schedule-reminder.js";
 import { setContactTags } from "./composite-set-tags.js";
@@ -44,4 +45,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   setContactTags,
   addTags,
   removeTags,
+  readAuditLog,
 ];

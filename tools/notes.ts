@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createNoteOnce } from "../src/ghl/create-once.js";
 import { noteSchema } from "../src/ghl/schemas.js";
 import { CONTACTS_READ, CONTACTS_WRITE } from "../src/scopes.js";
 import { defineTool } from "../src/tool.js";
@@ -48,7 +49,8 @@ export const createNote = defineTool({
   input: z.strictObject({ contactId, body, userId }),
   output: noteOut,
   annotations: CREATE,
-  handler: ({ contactId, ...note }, { ghl }) => ghl.createNote(contactId, note),
+  // A lost answer must not become a second note: read before sending the create again.
+  handler: ({ contactId, ...note }, { ghl }) => createNoteOnce(ghl, contactId, note),
 });
 
 export const updateNote = defineTool({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createTaskOnce } from "../src/ghl/create-once.js";
 import { taskSchema } from "../src/ghl/schemas.js";
 import { CONTACTS_READ, CONTACTS_WRITE } from "../src/scopes.js";
 import { defineTool } from "../src/tool.js";
@@ -56,7 +57,8 @@ export const createTask = defineTool({
   }),
   output: taskOut,
   annotations: CREATE,
-  handler: ({ contactId, ...task }, { ghl }) => ghl.createTask(contactId, task),
+  // A lost answer must not become a second task: read before sending the create again.
+  handler: ({ contactId, ...task }, { ghl }) => createTaskOnce(ghl, contactId, task),
 });
 
 export const updateTask = defineTool({

@@ -1,8 +1,9 @@
 /**
  * Typed GHL Contacts API v2 methods. One GhlClient is made per tool call on top of the shared
- * GhlHttp pool, so that it carries the call's abort signal and counts the call's requests.
+ * GhlHttp pool, so that it carries the call's abort signal, counts the call's requests and
+ * reports every write to the audit trail (`onWrite`) before the method returns.
  */
-import type { GhlHttp, GhlRequest, HttpMethod, RequestObserver } from "./http.js";
+import type { GhlHttp, GhlRequest, GhlResponse, HttpMethod, RequestObserver } from "./http.js";
 import type {
   AppointmentEvent,
   Contact,
@@ -27,23 +28,118 @@ export interface RequestCounts {
   writes: number;
 }
 
+/** Field values of a record as read before a write, e.g. the contact a composite fetched. */
+export type BeforeValues = Readonly<Record<string, unknown>>;
+
+/** One write request to GHL, after it completed or failed. */
+export interface WriteEvent {
+  method: HttpMethod;
+  /** Path below the base URL, as sent (ids encoded). */
+  path: string;
+  body: unknown;
+  /** Values before the write, when the caller knew them (see `withBefore`). */
+  before: BeforeValues | undefined;
+  /** GHL's answer, when it was a 2xx. */
+  response?: { status: number; data: unknown };
+  /** Why the write failed: GhlApiError, GhlNetworkError, or anything else thrown. */
+  error?: unknown;
+  durationMs: number;
+}
+
+export interface GhlClientOptions {
+  signal?: AbortSignal | undefined;
+  observe?: RequestObserver | undefined;
+  /**
+   * Called after every write request (anything but GET and POST /contacts/search) completes or
+   * fails, and awaited before the client method returns: the audit trail hooks in here. It must
+   * not throw.
+   */
+  onWrite?: ((event: WriteEvent) => Promise<void>) | undefined;
+}
+
+/** A write was attempted through a `withoutWrites()` view (a dry run): a bug in the tool. */
+export class DryRunWriteError extends Error {
+  constructor(method: HttpMethod, path: string) {
+    super(`dry run attempted a write: ${method} ${path}; nothing was sent`);
+    this.name = "DryRunWriteError";
+  }
+}
+
 /** A path segment from a validated id; encoding again costs nothing and keeps paths honest. */
 const seg = encodeURIComponent;
 
+export function isReadRequest(method: HttpMethod, path: string): boolean {
+  return method === "GET" || (method === "POST" && path === "/contacts/search");
+}
+
 export class GhlClient {
-  readonly counts: RequestCounts = { reads: 0, writes: 0 };
+  /** Shared by every view made from this client, so a tool call counts all its requests. */
+  readonly counts: RequestCounts;
+  private before: BeforeValues | undefined;
+  private writesRefused = false;
 
   constructor(
     private readonly http: GhlHttp,
-    private readonly signal?: AbortSignal,
-    private readonly observe?: RequestObserver,
-  ) {}
+    private readonly options: GhlClientOptions = {},
+    counts: RequestCounts = { reads: 0, writes: 0 },
+  ) {
+    this.counts = counts;
+  }
+
+  /**
+   * A view of this client whose writes are audited with these "before" values: for an update,
+   * each field sent is recorded as `{ before, after }`. Use it when the tool read the record
+   * first, e.g. `await ghl.withBefore(contact).updateContact(id, changes)`.
+   */
+  withBefore(before: BeforeValues): GhlClient {
+    const view = new GhlClient(this.http, this.options, this.counts);
+    view.before = before;
+    view.writesRefused = this.writesRefused;
+    return view;
+  }
+
+  /**
+   * A view for dry runs: reads work, every write method throws DryRunWriteError before anything
+   * is sent or recorded. A dry run that only reads through it provably writes nothing.
+   */
+  withoutWrites(): GhlClient {
+    const view = new GhlClient(this.http, this.options, this.counts);
+    view.writesRefused = true;
+    return view;
+  }
 
   private async call<T>(method: HttpMethod, path: string, extra: Partial<GhlRequest> = {}): Promise<T> {
-    if (method === "GET" || (method === "POST" && path === "/contacts/search")) this.counts.reads++;
-    else this.counts.writes++;
-    const res = await this.http.request<T>({ method, path, signal: this.signal, ...extra }, this.observe);
+    if (isReadRequest(method, path)) {
+      this.counts.reads++;
+      return (await this.send<T>(method, path, extra)).data;
+    }
+    if (this.writesRefused) throw new DryRunWriteError(method, path);
+    this.counts.writes++;
+    const onWrite = this.options.onWrite;
+    if (!onWrite) return (await this.send<T>(method, path, extra)).data;
+
+    const started = performance.now();
+    const event = { method, path, body: extra.body, before: this.before };
+    let res: GhlResponse<T>;
+    try {
+      res = await this.send<T>(method, path, extra);
+    } catch (error) {
+      await onWrite({ ...event, error, durationMs: performance.now() - started });
+      throw error;
+    }
+    await onWrite({
+      ...event,
+      response: { status: res.status, data: res.data },
+      durationMs: performance.now() - started,
+    });
     return res.data;
+  }
+
+  private send<T>(method: HttpMethod, path: string, extra: Partial<GhlRequest>): Promise<GhlResponse<T>> {
+    return this.http.request<T>(
+      { method, path, signal: this.options.signal, ...extra },
+      this.options.observe,
+    );
   }
 
   // Contacts

@@ -2,6 +2,7 @@
 // services.leadconnectorhq.com in tests (real HTTP through the real client), in --sandbox
 // mode and in the demo. Requests pass the same gates as at GHL, in this order: injected
 // faults, bearer token, rate limit, Version header, JSON body, route, scope, then the handler.
+// Faults (faults.ts) can also act after the handler: drop the connection or garble the answer.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,12 +15,14 @@ import {
   routeNotFound,
   tooManyRequests,
 } from "./errors.js";
+import { FaultQueue, type FaultSpec } from "./faults.js";
 import { RateLimiter } from "./rate-limit.js";
 import { matchRoute } from "./router.js";
 import { routes } from "./routes/index.js";
 import { DEMO_LOCATION_ID } from "./seed.js";
 import { SandboxStore } from "./store.js";
 
+export { type FaultSpec, parseFaults } from "./faults.js";
 export { DEMO_BUSINESS_ID, DEMO_CONTACT_ID, DEMO_LOCATION_ID } from "./seed.js";
 export { SandboxStore } from "./store.js";
 export type { ContactRecord, EventRecord, NoteRecord, TaskRecord } from "./types.js";
@@ -41,6 +44,10 @@ export interface SandboxOptions {
   tokens?: SandboxToken[];
   seed?: boolean;
   rateLimit?: { max: number; intervalMs: number; daily?: number } | false;
+  /** Faults to inject from the start (GHL_SANDBOX_FAULTS in --sandbox mode). */
+  faults?: FaultSpec[];
+  /** Random source for `probability` faults (tests pass a fixed one). */
+  random?: () => number;
 }
 
 export interface RecordedRequest {
@@ -52,22 +59,12 @@ export interface RecordedRequest {
   responseBody: unknown;
   headers: Record<string, string | undefined>;
   locationId?: string;
-}
-
-/**
- * A fault applies to the next `times` (default 1) requests matching method and path, before
- * any other check. `status` answers with GHL's error body for it (or `body`); a string `body`
- * is sent verbatim (e.g. an HTML 502 page); `delayMs` waits first, then answers normally when
- * neither status nor body is given.
- */
-export interface FaultSpec {
-  method?: string;
-  path?: string | RegExp;
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  delayMs?: number;
-  times?: number;
+  /** An injected reset closed the connection: "after" means the handler ran (status is its answer). */
+  reset?: "before" | "after";
+  /** The answer was sent cut short by a `malformed` fault. */
+  malformed?: boolean;
+  /** The client closed the connection before it was answered (e.g. a cancelled call). */
+  clientClosed?: boolean;
 }
 
 export interface Sandbox {
@@ -89,11 +86,6 @@ const DEFAULT_TOKENS: SandboxToken[] = [
 // GHL's body parser refuses large bodies; 1 MB is plenty for any contacts request.
 const MAX_BODY_BYTES = 1024 * 1024;
 
-interface ActiveFault {
-  spec: FaultSpec;
-  remaining: number;
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? "127.0.0.1";
   const tokens = new Map((options.tokens ?? DEFAULT_TOKENS).map((t) => [t.token, t]));
@@ -103,7 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const limiter = new RateLimiter(options.rateLimit ?? false);
   const requests: RecordedRequest[] = [];
-  let faults: ActiveFault[] = [];
+  const faults = new FaultQueue(options.random);
+  for (const fault of options.faults ?? []) faults.add(fault);
   let closed = false;
   let baseUrl = "";
 
@@ -120,14 +113,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sleepers.add(wake);
     });
 
-  function takeFault(method: string, path: string): FaultSpec | undefined {
-    const active = faults.find(({ spec }) => faultMatches(spec, method, path));
-    if (!active) return undefined;
-    active.remaining--;
-    if (active.remaining <= 0) faults = faults.filter((f) => f !== active);
-    return active.spec;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", baseUrl);
@@ -143,11 +128,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       headers: recordedHeaders(req),
     };
     requests.push(record);
+    const fault = faults.take(method, url.pathname);
+    let resetBySandbox = false;
+    res.on("close", () => {
+      if (!res.writableFinished && !resetBySandbox) record.clientClosed = true;
+    });
+    const dropConnection = () => {
+      resetBySandbox = true;
+      res.destroy();
+    };
 
     const reply = (status: number, body: unknown, headers: Record<string, string>) => {
-      const text = typeof body === "string" ? body : JSON.stringify(body);
+      let text = typeof body === "string" ? body : JSON.stringify(body);
       record.status = status;
       record.responseBody = typeof body === "string" ? safeParse(text) : JSON.parse(text);
+      if (fault?.reset === "after") {
+        record.reset = "after";
+        dropConnection();
+        return;
+      }
+      if (fault?.malformed) {
+        // Cut mid-value, the way a proxy that gave up half-way would leave it.
+        text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+        record.malformed = true;
+      }
       if (res.destroyed) return;
       // setHeader is case-insensitive, so a fault's "content-type" replaces ours, not doubles it.
       res.setHeader("Content-Type", "application/json; charset=utf-8");
@@ -157,18 +161,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.end(text);
     };
 
-    const fault = takeFault(method, url.pathname);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (closed) {
       res.destroy();
       return;
     }
+    if (fault?.reset === "before") {
+      record.reset = "before";
+      dropConnection();
+      return;
+    }
     // A fault with a status or a body answers in place of the API; a body alone comes with 200
     // (to try a client on odd payloads), a status alone with GHL's error body for it.
-    if (fault && (fault.status !== undefined || fault.body !== undefined)) {
+    const answersInPlace = fault && !fault.reset && !fault.malformed;
+    if (answersInPlace && (fault.status !== undefined || fault.body !== undefined)) {
       const status = fault.status ?? 200;
-      const headers = limiter.headers();
-      if (status === 429) headers["X-RateLimit-Remaining"] = "0";
+      const headers = fault.rateLimitHeaders === false ? {} : limiter.headers();
+      if (status === 429 && fault.rateLimitHeaders !== false) headers["X-RateLimit-Remaining"] = "0";
       reply(status, fault.body ?? defaultErrorBody(status), { ...headers, ...fault.headers });
       return;
     }
@@ -200,7 +209,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         body: parsed.value,
         baseUrl,
       });
-      reply(result.status, result.body, verdict.headers);
+      reply(result.status, result.body, { ...verdict.headers, ...fault?.headers });
     } catch (error) {
       if (error instanceof HttpError) reply(error.status, error.body, verdict.headers);
       else reply(500, { statusCode: 500, message: "Internal Server Error" }, verdict.headers);
@@ -228,12 +237,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetRequests: () => {
       requests.length = 0;
     },
-    injectFault: (spec) => {
-      faults.push({ spec, remaining: spec.times ?? 1 });
-    },
-    clearFaults: () => {
-      faults = [];
-    },
+    injectFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         if (closed) return resolve();
@@ -244,16 +249,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.closeAllConnections();
       }),
   };
-}
-
-function faultMatches(spec: FaultSpec, method: string, path: string): boolean {
-  if (spec.method && spec.method.toUpperCase() !== method) return false;
-  if (typeof spec.path === "string") return spec.path === path;
-  if (spec.path instanceof RegExp) {
-    spec.path.lastIndex = 0; // a /g or /y RegExp keeps state between tests
-    return spec.path.test(path);
-  }
-  return true;
 }
 
 function bearerToken(header: string | undefined): string | undefined {
