@@ -189,6 +189,14 @@ describe("schedule_reminder", () => {
     expect(next.task.id).not.toBe(first.task.id);
   });
 
+  it("creates one task when the create's answer is lost", async () => {
+    h.sandbox.injectFault({ method: "POST", path: `/contacts/${contactId}/tasks`, reset: "after", times: 1 });
+    const out = data<Reminder>(await h.call("schedule_reminder", { contactId, title: "Reset", dueDate: "P1D" }));
+    expect(out.created).toBe(true);
+    const same = h.sandbox.store.tasks(DEMO_LOCATION_ID, contactId).filter((t) => t.title === "Reset");
+    expect(same.map((t) => t.id)).toEqual([out.task.id]);
+  });
+
   it("resolves a duration from now", async () => {
     const before = Date.now();
     const out = data<Reminder>(
@@ -397,6 +405,24 @@ describe("sync_contact", () => {
     expect(retried.changes.tasksCreated).toEqual([]);
     expect(retried.changes.notesCreated).toHaveLength(1);
     expect(counted()).toEqual({ reads: 3, writes: 1 });
+  });
+
+  it("a create whose answer is lost is found by reading, not made twice", async () => {
+    h.sandbox.injectFault({ method: "POST", path: `/contacts/${contactId}/tasks`, reset: "after", times: 1 });
+    h.sandbox.injectFault({ method: "POST", path: `/contacts/${contactId}/notes`, reset: "after", times: 1 });
+    const out = data<Sync>(
+      await h.call("sync_contact", {
+        contactId,
+        tasks: [{ title: "Lost answer", dueDate: "2030-07-01T09:00:00Z" }],
+        notes: [{ body: "Lost note" }],
+      }),
+    );
+    expect(out.changes.tasksCreated).toEqual([{ id: expect.any(String), title: "Lost answer" }]);
+    const tasks = h.sandbox.store.tasks(DEMO_LOCATION_ID, contactId).filter((t) => t.title === "Lost answer");
+    const notes = h.sandbox.store.notes(DEMO_LOCATION_ID, contactId).filter((n) => n.body === "Lost note");
+    expect(tasks).toHaveLength(1);
+    expect(notes).toHaveLength(1);
+    expect(out.changes.notesCreated).toEqual([{ id: notes[0]?.id, body: "Lost note" }]);
   });
 
   it("reports progress when the client asks for it", async () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createTaskOnce } from "../src/ghl/create-once.js";
 import { type TaskWrite, taskSchema } from "../src/ghl/schemas.js";
 import { CONTACTS_WRITE } from "../src/scopes.js";
 import { defineTool, ToolInputError } from "../src/tool.js";
@@ -44,7 +45,7 @@ export const scheduleReminder = defineTool({
     const open = tasks.find((t) => t.completed !== true && titleKey(t.title) === titleKey(title));
 
     if (!open) {
-      const { task } = await ctx.ghl.createTask(contactId, {
+      const { task } = await createTaskOnce(ctx.ghl, contactId, {
         title,
         dueDate: due,
         completed: false,

@@ -4,6 +4,7 @@
  * failure part-way can say exactly what was and was not written.
  */
 import { z } from "zod";
+import { createNoteOnce, createTaskOnce } from "../src/ghl/create-once.js";
 import type { Contact, ContactWrite, Note, Task, TaskWrite } from "../src/ghl/schemas.js";
 import { advertiseAs } from "../src/registry.js";
 import { CONTACTS_WRITE } from "../src/scopes.js";
@@ -175,7 +176,7 @@ export const syncContact = defineTool({
         steps.push({
           label: `create task "${wanted.title}"`,
           run: async () => {
-            const { task } = await ctx.ghl.createTask(id as string, {
+            const { task } = await createTaskOnce(ctx.ghl, id as string, {
               ...wanted,
               completed: wanted.completed ?? false,
             });
@@ -209,7 +210,7 @@ export const syncContact = defineTool({
       steps.push({
         label: `create note "${body.length > 40 ? `${body.slice(0, 40)}…` : body}"`,
         run: async () => {
-          entry.id = (await ctx.ghl.createNote(id as string, { body })).note.id;
+          entry.id = (await createNoteOnce(ctx.ghl, id as string, { body })).note.id;
         },
       });
     }
