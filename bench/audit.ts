@@ -40,7 +40,7 @@ async function subject(sandbox: Sandbox, auditFile: string): Promise<Subject> {
     GHL_SCOPES: "contacts.readonly contacts.write",
     GHL_AUDIT_FILE: auditFile,
     // Far above what we send, so the client's pacing never enters the figures.
-    GHL_RATE_LIMIT: "1000000/10000",
+    GHL_RATE_LIMIT: "100000/1000",
   };
   const names = toolRegistry().all.map((t) => t.name);
   const { config } = parseCommandLine([], env, names);

@@ -10,10 +10,10 @@ import {
   startSandbox,
 } from "../src/sandbox/index.js";
 import { median, percentile, report } from "./report.js";
-import { BIN, spawnClient } from "./support.js";
+import { BIN, spawnClient, UNLIMITED } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const sandbox = await startSandbox();
+const sandbox = await startSandbox({ rateLimit: UNLIMITED });
 const spawned = await spawnClient(BIN, [], {
   GHL_TOKEN: DEMO_TOKEN_READONLY,
   GHL_BASE_URL: sandbox.url,

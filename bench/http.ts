@@ -72,17 +72,23 @@ const getContact = (client: Client) => async () => {
 };
 
 async function main() {
-  const sandbox = await startSandbox(); // no rate limit: we measure our layers, not GHL's pacing
+  // We measure our layers, not GHL's pacing: the sandbox advertises (in X-RateLimit-* headers,
+  // which the GHL client paces by) a limit far above anything this run reaches.
+  const sandbox = await startSandbox({
+    rateLimit: { max: 1_000_000, intervalMs: 1000, daily: 1_000_000_000 },
+  });
   const env = {
     GHL_TOKEN: DEMO_TOKEN_WRITE,
     GHL_BASE_URL: sandbox.url,
     GHL_LOCATION_ID: DEMO_LOCATION_ID,
     GHL_SCOPES: "contacts.readonly contacts.write",
     GHL_AUDIT_FILE: "off",
-    // The client's own pacing would otherwise hold us to GHL's 100 requests / 10 s.
+    // The GHL client's starting limit, before the sandbox's headers correct it.
     GHL_RATE_LIMIT: "100000/1000",
     MCP_AUTH_TOKENS: KEY,
   };
+  // The sandbox records every request for tests; here that would only grow the heap.
+  const forget = setInterval(() => sandbox.resetRequests(), 500);
   const names = toolRegistry().all.map((t) => t.name);
   const { config, httpFlags } = parseCommandLine(["--http", "--port", "0"], env, names);
   const http = parseHttpConfig(httpFlags, env) as HttpConfig;
@@ -137,6 +143,7 @@ async function main() {
   );
   await pool.close();
 
+  clearInterval(forget);
   await service.shutdown(1000);
   await app.close();
   await sandbox.close();

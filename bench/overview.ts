@@ -6,10 +6,11 @@
 import { DEMO_CONTACT_ID } from "../src/sandbox/index.js";
 import { startHarness } from "../test/harness.js";
 import { median, report } from "./report.js";
+import { UNLIMITED } from "./support.js";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const h = await startHarness({ env: { GHL_AUDIT_FILE: "off" } });
+const h = await startHarness({ env: { GHL_AUDIT_FILE: "off" }, sandbox: { rateLimit: UNLIMITED } });
 h.sandbox.injectFault({ delayMs: LATENCY_MS, times: Number.MAX_SAFE_INTEGER });
 const contactId = DEMO_CONTACT_ID;
 

@@ -15,6 +15,7 @@ import type { Config } from "./config.js";
 import { GhlHttp } from "./ghl/http.js";
 import { narrowTools } from "./http/narrow.js";
 import type { TenantSpec } from "./http/tenants.js";
+import { loadListingCache } from "./listing-cache.js";
 import { createLogger, type Logger } from "./log.js";
 import { ToolRegistry, type ToolSelection } from "./registry.js";
 import type { Sandbox } from "./sandbox/index.js";
@@ -62,7 +63,7 @@ export interface App {
 let registry: ToolRegistry | undefined;
 /** Built once per process: JSON Schema conversion of every tool happens here, not per session. */
 export function toolRegistry(): ToolRegistry {
-  registry ??= new ToolRegistry(ALL_TOOLS);
+  registry ??= new ToolRegistry(ALL_TOOLS, loadListingCache());
   return registry;
 }
 

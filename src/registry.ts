@@ -28,11 +28,19 @@ export class ToolRegistry {
   private readonly byName = new Map<string, AnyTool>();
   private readonly listings = new Map<string, ListedTool>();
 
-  constructor(readonly all: readonly AnyTool[]) {
-    for (const tool of all) {
+  /**
+   * @param prebuilt listings computed at build time (dist/tool-listings.json); used only when
+   *   they name exactly these tools, else every listing is computed here.
+   */
+  constructor(
+    readonly all: readonly AnyTool[],
+    prebuilt?: readonly ListedTool[],
+  ) {
+    const usable = prebuilt?.length === all.length && prebuilt.every((l, i) => l.name === all[i]?.name);
+    for (const [index, tool] of all.entries()) {
       if (this.byName.has(tool.name)) throw new Error(`Duplicate tool name ${tool.name}`);
       this.byName.set(tool.name, tool);
-      this.listings.set(tool.name, listTool(tool));
+      this.listings.set(tool.name, usable ? (prebuilt[index] as ListedTool) : listTool(tool));
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -42,11 +43,23 @@ const INSTRUCTIONS =
   "Tools for one GoHighLevel sub-account's contacts and their tasks, notes, tags and appointments. " +
   "Find a contact with search_contacts (or list_contacts), then use its id. Dates are ISO 8601.";
 
+let validator: AjvJsonSchemaValidator | undefined;
+function sharedValidator(): AjvJsonSchemaValidator {
+  validator ??= new AjvJsonSchemaValidator();
+  return validator;
+}
+
 export function createMcpServer(deps: ServerDeps): Server {
   // biome-ignore lint/suspicious/noExplicitAny: see the module comment: the low-level Server is intended here.
   const server: Server = new (Server as any)(
     { name: "ghl-contacts-mcp", version: VERSION },
-    { capabilities: { tools: {}, logging: {} }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: {}, logging: {} },
+      instructions: INSTRUCTIONS,
+      // Shared: the SDK would build a new Ajv per server, which over stateless HTTP (a server per
+      // request) was the largest single cost of a call.
+      jsonSchemaValidator: sharedValidator(),
+    },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.selection.listing }));
   // Replaces the SDK's handler: we send log notifications through each request's own stream

@@ -27,7 +27,7 @@ export function auditTrail(ctx: TrailContext): (write: WriteEvent) => Promise<vo
       ctx.clientLog.once(
         "audit-off",
         "notice",
-        "The audit log is off (GHL_AUDIT_FILE): writes are not recorded.",
+        "The audit log is off on this server: writes are not recorded.",
       );
       return;
     }

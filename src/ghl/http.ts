@@ -4,7 +4,7 @@
  * limits (pacer.ts), a deadline per attempt, and retries only where repeating is harmless
  * (retry-policy.ts). Tools never build requests; they call GhlClient.
  */
-import { Pool, errors as undiciErrors } from "undici";
+import type { Pool } from "undici";
 import {
   GhlApiError,
   GhlNetworkError,
@@ -118,7 +118,8 @@ interface RetrySettings {
 export class GhlHttp {
   readonly origin: string;
   private readonly basePath: string;
-  private readonly pool: Pool;
+  private readonly poolOptions: Pool.Options;
+  private poolLoading: Promise<Pool> | undefined;
   private readonly headers: Record<string, string>;
   private readonly pacer: Pacer;
   private readonly timeoutMs: number;
@@ -130,13 +131,13 @@ export class GhlHttp {
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const concurrency = options.maxConcurrency ?? options.maxConnections ?? DEFAULT_MAX_CONCURRENCY;
-    this.pool = new Pool(this.origin, {
+    this.poolOptions = {
       connections: concurrency,
       keepAliveTimeout: 30_000,
       connect: { timeout: options.connectTimeoutMs ?? Math.min(this.timeoutMs, 10_000) },
       headersTimeout: options.headersTimeoutMs ?? this.timeoutMs,
       bodyTimeout: options.bodyTimeoutMs ?? this.timeoutMs,
-    });
+    };
     this.pacer = new Pacer({
       rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
       maxConcurrency: concurrency,
@@ -230,7 +231,13 @@ export class GhlHttp {
 
   close(): Promise<void> {
     this.pacer.close();
-    return this.pool.close();
+    return this.poolLoading?.then((pool) => pool.close()) ?? Promise.resolve();
+  }
+
+  /** undici loads on the first request rather than at start: it was a fifth of our cold start. */
+  private pool(): Promise<Pool> {
+    this.poolLoading ??= import("undici").then(({ Pool }) => new Pool(this.origin, this.poolOptions));
+    return this.poolLoading;
   }
 
   private async acquire(req: GhlRequest, maxWaitMs: number, attempts: number): Promise<Permit> {
@@ -266,7 +273,8 @@ export class GhlHttp {
     const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
     let status: number | undefined;
     try {
-      const res = await this.pool.request({
+      const pool = await this.pool();
+      const res = await pool.request({
         method: req.method,
         path,
         headers: hasBody ? { ...this.headers, "content-type": "application/json" } : this.headers,
@@ -343,17 +351,10 @@ function toNetworkError(error: unknown, req: GhlRequest, gotHeaders: boolean): G
   const name = (error as { name?: string })?.name ?? "";
   const detail = code || name || "unknown error";
   if (req.signal?.aborted) return new GhlNetworkError("aborted", method, path, true, "cancelled");
-  if (
-    error instanceof undiciErrors.ConnectTimeoutError ||
-    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].includes(code)
-  ) {
+  if (["UND_ERR_CONNECT_TIMEOUT", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"].includes(code)) {
     return new GhlNetworkError("connect", method, path, false, detail);
   }
-  if (
-    error === ATTEMPT_TIMED_OUT ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError
-  ) {
+  if (error === ATTEMPT_TIMED_OUT || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
     return new GhlNetworkError(
       "timeout",
       method,
@@ -362,7 +363,8 @@ function toNetworkError(error: unknown, req: GhlRequest, gotHeaders: boolean): G
       error === ATTEMPT_TIMED_OUT ? "deadline" : detail,
     );
   }
-  if (name === "AbortError" || error instanceof undiciErrors.RequestAbortedError) {
+  // undici's error classes are matched by code, so that this module need not load undici eagerly.
+  if (name === "AbortError" || code === "UND_ERR_ABORTED") {
     return new GhlNetworkError("aborted", method, path, true, detail);
   }
   return new GhlNetworkError(
