@@ -191,7 +191,9 @@ describe("schedule_reminder", () => {
 
   it("creates one task when the create's answer is lost", async () => {
     h.sandbox.injectFault({ method: "POST", path: `/contacts/${contactId}/tasks`, reset: "after", times: 1 });
-    const out = data<Reminder>(await h.call("schedule_reminder", { contactId, title: "Reset", dueDate: "P1D" }));
+    const out = data<Reminder>(
+      await h.call("schedule_reminder", { contactId, title: "Reset", dueDate: "P1D" }),
+    );
     expect(out.created).toBe(true);
     const same = h.sandbox.store.tasks(DEMO_LOCATION_ID, contactId).filter((t) => t.title === "Reset");
     expect(same.map((t) => t.id)).toEqual([out.task.id]);
