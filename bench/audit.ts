@@ -71,7 +71,7 @@ async function subject(sandbox: Sandbox, auditFile: string): Promise<Subject> {
 }
 
 async function main() {
-  const sandbox = await startSandbox({ rateLimit: { max: 1_000_000, intervalMs: 10_000 } });
+  const sandbox = await startSandbox({ rateLimit: { max: 100_000, intervalMs: 10_000 } });
   const dir = mkdtempSync(join(tmpdir(), "ghl-bench-audit-"));
   const auditFile = join(dir, "audit.jsonl");
   const on = await subject(sandbox, auditFile);

@@ -1,6 +1,9 @@
 /**
  * Per-call overhead: get_contact through an MCP client over stdio, next to the same GET sent
- * directly with undici to the same sandbox. The difference is what the server adds to a call.
+ * directly with undici to the same sandbox. The difference is what a call costs beyond GHL's
+ * own answer. Two more rows split it: the same call with client and server in one process
+ * (InMemoryTransport: our code alone), and an echo tool of a minimal SDK server over stdio
+ * (the pipe round trip every stdio MCP server pays).
  */
 import { request } from "undici";
 import {
@@ -9,8 +12,9 @@ import {
   DEMO_TOKEN_READONLY,
   startSandbox,
 } from "../src/sandbox/index.js";
+import { startHarness } from "../test/harness.js";
 import { median, percentile, report } from "./report.js";
-import { BIN, spawnClient, UNLIMITED } from "./support.js";
+import { BIN, MINIMAL_SERVER, spawnClient, UNLIMITED } from "./support.js";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const sandbox = await startSandbox({ rateLimit: UNLIMITED });
@@ -45,6 +49,15 @@ const direct = await timed(async () => {
   await res.body.json();
 });
 await spawned.close();
+const minimal = await spawnClient(MINIMAL_SERVER, []);
+const echo = await timed(() => minimal.client.callTool({ name: "echo", arguments: { text: "x" } }));
+await minimal.close();
+const inProcess = await startHarness({
+  reuse: sandbox,
+  env: { GHL_TOKEN: DEMO_TOKEN_READONLY, GHL_SCOPES: "contacts.readonly", GHL_AUDIT_FILE: "off" },
+});
+const inMemory = await timed(() => inProcess.call("get_contact", { contactId: DEMO_CONTACT_ID }));
+await inProcess.close();
 await sandbox.close();
 
 const p50 = median(viaMcp);
@@ -86,4 +99,18 @@ report([
     comparison: "MCP p50 − direct p50",
   },
   { name: "call: ratio p50", figure: p50 / p50Direct, unit: "×", target: "", comparison: "MCP / direct" },
+  {
+    name: "call: in-process overhead p50",
+    figure: median(inMemory) - p50Direct,
+    unit: "ms",
+    target: "≤ 1",
+    comparison: "InMemoryTransport p50 − direct p50: our server's own cost",
+  },
+  {
+    name: "call: stdio floor p50",
+    figure: median(echo),
+    unit: "ms",
+    target: "",
+    comparison: "echo tool of a minimal SDK server over stdio",
+  },
 ]);

@@ -41,7 +41,7 @@ export async function spawnClient(
  * A sandbox limit no benchmark reaches. The client paces itself by the limits GHL's headers
  * announce (100 per 10 s); benchmarks of our own overhead must not measure that pacing.
  */
-export const UNLIMITED = { max: 1_000_000_000, intervalMs: 10_000, daily: 1_000_000_000_000 };
+export const UNLIMITED = { max: 100_000, intervalMs: 10_000, daily: 1_000_000_000 };
 
 /** Resident set size of a process in MB (Linux /proc). */
 export function rssMb(pid: number): number {

@@ -25,7 +25,7 @@ rmSync(linesFile, { force: true });
 let failed = 0;
 for (const script of scripts) {
   process.stderr.write(`running bench/${script.replace(/\.js$/, ".ts")} …\n`);
-  const run = spawnSync(process.execPath, [join(benchDir, script)], {
+  const run = spawnSync(process.execPath, ["--expose-gc", join(benchDir, script)], {
     env: { ...process.env, BENCH_RESULTS_FILE: linesFile },
     stdio: ["ignore", "ignore", "inherit"],
     timeout: 15 * 60_000,

@@ -9,7 +9,6 @@ import { startApp, toolRegistry } from "./app.js";
 import { type Config, ConfigError, OPTIONS, parseCommandLine } from "./config.js";
 import { toolTable } from "./docs.js";
 import { type HttpConfig, parseHttpConfig } from "./http/config.js";
-import { DEFAULT_SHUTDOWN_GRACE_MS, startHttpServer } from "./http/server.js";
 import { createLogger } from "./log.js";
 import { VERSION } from "./version.js";
 
@@ -78,6 +77,8 @@ async function serveHttp(config: Config, http: HttpConfig): Promise<number> {
     ...(http.auth.kind === "keys" ? http.auth.keys : []),
   ];
   const log = createLogger(config.logLevel, secrets);
+  // Loaded only in HTTP mode: the SDK's HTTP transport is a good part of a stdio start-up.
+  const { DEFAULT_SHUTDOWN_GRACE_MS, startHttpServer } = await import("./http/server.js");
   const app = await startApp(config, log, tenants);
   const service = await startHttpServer(app, http, log);
   log.info(
