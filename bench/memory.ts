@@ -10,7 +10,7 @@ import {
   DEMO_TOKEN_READONLY,
   startSandbox,
 } from "../src/sandbox/index.js";
-import { startHarness, startHarness } from "../test/harness.js";
+import { startHarness } from "../test/harness.js";
 import { report } from "./report.js";
 import { BIN, rssMb, spawnClient, UNLIMITED } from "./support.js";
 
