@@ -8,6 +8,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { startApp, toolRegistry } from "./app.js";
 import { type Config, ConfigError, OPTIONS, parseCommandLine } from "./config.js";
 import { toolTable } from "./docs.js";
+import { formatChecks, runDoctor } from "./doctor.js";
 import { type HttpConfig, parseHttpConfig } from "./http/config.js";
 import { createLogger } from "./log.js";
 import { VERSION } from "./version.js";
@@ -18,6 +19,7 @@ Usage:
   ghl-contacts-mcp [flags]            serve MCP over stdio
   ghl-contacts-mcp --http [flags]     serve MCP over Streamable HTTP at /mcp
   ghl-contacts-mcp tools [--json]     print the tools this configuration exposes
+  ghl-contacts-mcp doctor [--sandbox] check GHL reachability, token, location, scopes, rate limits
 
 Flags and environment:
 ${OPTIONS.map((o) => `  ${[o.flag, o.env].filter(Boolean).join(", ").padEnd(34)} ${o.description}`).join("\n")}
@@ -44,6 +46,17 @@ async function main(): Promise<number> {
       json ? `${JSON.stringify(selection.listing, null, 2)}\n` : `${toolTable(selection.visible)}\n`,
     );
     return 0;
+  }
+
+  if (command === "doctor") {
+    const app = await startApp(config, createLogger("silent"));
+    try {
+      const checks = await runDoctor(app.config, registry);
+      process.stdout.write(formatChecks(checks));
+      return checks.every((c) => c.ok) ? 0 : 1;
+    } finally {
+      await app.close();
+    }
   }
 
   const http = parseHttpConfig(httpFlags, process.env);
@@ -110,7 +123,11 @@ main().then(
     if (code >= 0) process.exitCode = code;
   },
   (error) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError && process.argv.includes("doctor")) {
+      // doctor reports a bad configuration as its first failed check, in its own format.
+      process.stdout.write(formatChecks([{ ok: false, name: "configuration", detail: error.message }]));
+      process.exitCode = 1;
+    } else if (error instanceof ConfigError) {
       process.stderr.write(`ghl-contacts-mcp: ${error.message}\n`);
       process.exitCode = 2;
     } else {

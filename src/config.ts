@@ -221,7 +221,7 @@ export class ConfigError extends Error {
 }
 
 export interface ParsedCommand {
-  command: "serve" | "tools" | "help" | "version";
+  command: "serve" | "tools" | "doctor" | "help" | "version";
   json: boolean;
   config: Config;
   /** Transport flags as given; src/http/config.ts checks them (parseHttpConfig). */
@@ -251,17 +251,19 @@ export function parseCommandLine(
   }
   const { values, positionals } = parsed;
   const sub = positionals[0];
-  if (positionals.length > 1 || (sub !== undefined && sub !== "tools")) {
-    throw new ConfigError(`Unknown command "${positionals.join(" ")}". Commands: tools. Run with --help.`);
+  if (positionals.length > 1 || (sub !== undefined && sub !== "tools" && sub !== "doctor")) {
+    throw new ConfigError(
+      `Unknown command "${positionals.join(" ")}". Commands: tools, doctor. Run with --help.`,
+    );
   }
-  const command = values.help ? "help" : values.version ? "version" : sub === "tools" ? "tools" : "serve";
+  const command = values.help ? "help" : values.version ? "version" : (sub ?? "serve");
 
   const sandbox = values.sandbox ?? false;
   const token = (env.GHL_TOKEN ?? "").trim();
   // Listing tools needs no token: it only shows what a configuration would expose. Over HTTP
   // with a tenants file, each tenant brings its own token.
   const tenantsServeTokens = values.http === true && !!env.GHL_TENANTS_FILE?.trim();
-  if (!token && !sandbox && command === "serve" && !tenantsServeTokens) {
+  if (!token && !sandbox && (command === "serve" || command === "doctor") && !tenantsServeTokens) {
     throw new ConfigError(
       "GHL_TOKEN is not set. Set it to a Private Integration Token of your sub-account, or run with --sandbox to try the demo.",
     );

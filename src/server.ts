@@ -179,7 +179,13 @@ export async function callTool(
 
 function logFailure(log: Logger, tool: AnyTool, error: unknown) {
   const err = error as { name?: string; message?: string; status?: number; body?: unknown; stack?: string };
-  const known = ["GhlApiError", "GhlNetworkError", "ToolInputError"].includes(err?.name ?? "");
+  const known = [
+    "GhlApiError",
+    "GhlNetworkError",
+    "GhlThrottledError",
+    "ToolInputError",
+    "PartialWriteError",
+  ].includes(err?.name ?? "");
   if (known) log.warn({ err: { name: err.name, message: err.message, status: err.status } }, "tool failed");
   else log.error({ err, tool: tool.name }, "unexpected tool failure");
 }

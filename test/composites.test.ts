@@ -2,6 +2,7 @@
  * Composite tools against the sandbox: the GHL requests each makes (counted at the sandbox),
  * idempotency on a second run, dry runs, and partial-failure reports.
  */
+import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_CONTACT_ID, DEMO_LOCATION_ID, type RecordedRequest } from "../src/sandbox/index.js";
@@ -298,6 +299,19 @@ describe("sync_contact", () => {
     });
     expect(second.requests).toEqual({ reads: 3, writes: 0 });
     expect(counted()).toEqual({ reads: 3, writes: 0 });
+  });
+
+  it("records each changed field's value before and after in the audit log", async () => {
+    const before = h.sandbox.store.getContact(DEMO_LOCATION_ID, contactId)?.city;
+    await h.call("sync_contact", { contactId, fields: { city: "Auditville" }, tags: { add: ["audited"] } });
+    const records = readFileSync(h.auditFile as string, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const put = records.findLast((r) => r.tool === "sync_contact" && r.method === "PUT");
+    expect(put.changes).toEqual({ city: { before, after: "Auditville" } });
+    const tags = records.findLast((r) => r.tool === "sync_contact" && r.method === "POST");
+    expect(tags.before.tags).toEqual(expect.arrayContaining(["customer"]));
   });
 
   it("dryRun returns the same plan with zero writes", async () => {

@@ -61,7 +61,8 @@ export const scheduleReminder = defineTool({
     if (body !== undefined && body !== (open.body ?? "")) changes.body = body;
     if (assignedTo !== undefined && assignedTo !== open.assignedTo) changes.assignedTo = assignedTo;
     if (Object.keys(changes).length === 0) return { task: open, created: false, rescheduled: false };
-    const { task } = await ctx.ghl.updateTask(contactId, open.id, changes);
+    const before = { dueDate: open.dueDate, body: open.body, assignedTo: open.assignedTo };
+    const { task } = await ctx.ghl.withBefore(before).updateTask(contactId, open.id, changes);
     return { task, created: false, rescheduled: true };
   },
 });

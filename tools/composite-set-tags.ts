@@ -41,7 +41,7 @@ export const setContactTags = defineTool({
       steps.push({
         label: `add tags ${added.join(", ")}`,
         run: async () => {
-          tags = (await ctx.ghl.addTags(contactId, added)).tags ?? tags;
+          tags = (await ctx.ghl.withBefore({ tags }).addTags(contactId, added)).tags ?? tags;
         },
       });
     }
@@ -49,7 +49,7 @@ export const setContactTags = defineTool({
       steps.push({
         label: `remove tags ${removed.join(", ")}`,
         run: async () => {
-          tags = (await ctx.ghl.removeTags(contactId, removed)).tags ?? tags;
+          tags = (await ctx.ghl.withBefore({ tags }).removeTags(contactId, removed)).tags ?? tags;
         },
       });
     }

@@ -144,18 +144,24 @@ export const syncContact = defineTool({
       });
     } else if (changes.fields.length) {
       const update = contactUpdate(fields, changes.fields);
+      // The audit record gets each changed field's value before, as read above.
+      const before = {
+        ...Object.fromEntries(changes.fields.map((c) => [c.field, c.from])),
+        customFields: current.contact.customFields,
+      };
       steps.push({
         label: `update contact fields ${changes.fields.map((c) => c.field).join(", ")}`,
         run: async () => {
-          await ctx.ghl.updateContact(id as string, update);
+          await ctx.ghl.withBefore(before).updateContact(id as string, update);
         },
       });
     }
+    const tagsBefore = { tags: current.contact?.tags ?? [] };
     if (current.contact && changes.tagsAdded.length) {
       steps.push({
         label: `add tags ${changes.tagsAdded.join(", ")}`,
         run: async () => {
-          await ctx.ghl.addTags(id as string, changes.tagsAdded);
+          await ctx.ghl.withBefore(tagsBefore).addTags(id as string, changes.tagsAdded);
         },
       });
     }
@@ -163,7 +169,7 @@ export const syncContact = defineTool({
       steps.push({
         label: `remove tags ${changes.tagsRemoved.join(", ")}`,
         run: async () => {
-          await ctx.ghl.removeTags(id as string, changes.tagsRemoved);
+          await ctx.ghl.withBefore(tagsBefore).removeTags(id as string, changes.tagsRemoved);
         },
       });
     }
@@ -195,7 +201,7 @@ export const syncContact = defineTool({
         steps.push({
           label: `update task "${match.title}" (${Object.keys(update).join(", ")})`,
           run: async () => {
-            await ctx.ghl.updateTask(id as string, match.id, update);
+            await ctx.ghl.withBefore(match).updateTask(id as string, match.id, update);
           },
         });
       }
