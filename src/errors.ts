@@ -45,7 +45,7 @@ export function toAgentMessage(error: unknown, { tool, secrets }: ErrorContext):
 }
 
 function apiErrorMessage(error: GhlApiError, tool: AnyTool): string {
-  const ghlSays = upstreamMessages(error.body);
+  const ghlSays = upstreamMessages(error);
   const quoted = ghlSays.length ? ` GHL says: ${ghlSays.map((m) => `"${m}"`).join("; ")}.` : "";
   switch (true) {
     case error.status === 401 && ghlSays.some((m) => /scope/i.test(m)):
@@ -137,13 +137,10 @@ function retryAfterSeconds(error: GhlApiError): number {
   return Number.isFinite(interval) && interval > 0 ? Math.ceil(interval / 1000) : 10;
 }
 
-/** GHL's `message` may be a string or (for 422) an array; keep a few short, printable lines. */
-function upstreamMessages(body: unknown): string[] {
-  const raw = (body as { message?: unknown } | undefined)?.message;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list
-    .filter((m): m is string => typeof m === "string")
-    .slice(0, 5)
+/** GHL's messages as the agent may read them: short, printable, no quotes to break ours. */
+function upstreamMessages(error: GhlApiError): string[] {
+  return error
+    .messages()
     .map((m) =>
       m
         // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.

@@ -104,7 +104,10 @@ function outcomeOf(write: WriteEvent): AuditOutcome {
   if (write.response) return { ok: true, status: write.response.status };
   const error = write.error;
   if (error instanceof GhlApiError) {
-    const says = upstreamMessages(error.body);
+    const says = error
+      .messages()
+      .map((m) => m.trim().slice(0, 300))
+      .filter(Boolean);
     const outcome: AuditOutcome = { ok: false, status: error.status };
     outcome.error = `GHL answered ${error.status}${says.length ? `: ${says.join("; ")}` : ""}`;
     return withAttempts(outcome, error);
@@ -137,15 +140,4 @@ function pick(values: Readonly<Record<string, unknown>>, keys: string[]): Record
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** GHL's `message` is a string, or an array of strings for 422; keep a few, short. */
-function upstreamMessages(body: unknown): string[] {
-  const raw = (body as { message?: unknown } | undefined)?.message;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return list
-    .filter((m): m is string => typeof m === "string")
-    .slice(0, 5)
-    .map((m) => m.trim().slice(0, 300))
-    .filter(Boolean);
 }

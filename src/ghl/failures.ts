@@ -30,6 +30,16 @@ export class GhlApiError extends Error implements AttemptInfo {
     super(`GHL ${method} ${path} answered ${status}`);
     this.name = "GhlApiError";
   }
+
+  /**
+   * GHL's own words: `message` is a string, or an array of strings for 422. At most five, as
+   * sent; this is untrusted text, which each reader trims and cleans for its own use.
+   */
+  messages(): string[] {
+    const raw = (this.body as { message?: unknown } | undefined)?.message;
+    const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    return list.filter((m): m is string => typeof m === "string").slice(0, 5);
+  }
 }
 
 export type NetworkFailure = "timeout" | "connect" | "reset" | "aborted" | "malformed";
