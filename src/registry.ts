@@ -81,7 +81,7 @@ function hiddenBecause(tool: AnyTool, s: Selection): string | undefined {
   if (missing.length) {
     return (
       `${tool.name} needs scope ${missing.join(", ")}; granted scopes: ${s.scopes.join(", ") || "none"}. ` +
-      "Grant the scope to the GHL token and add it to GHL_SCOPES."
+      "Grant the scope to the GHL token, then list it in GHL_SCOPES (or the tenant's scopes)."
     );
   }
   if (s.excludeTools?.includes(tool.name)) {

@@ -230,7 +230,9 @@ export async function openAuditLog(
   offBecause = "GHL_AUDIT_FILE=off",
 ): Promise<AuditLog> {
   if (!settings.file) {
-    log.warn({ audit: "off", why: offBecause }, "audit log is off: writes to GHL are not recorded");
+    // Turned off by the operator: worth a warning. Off because this is the demo sandbox: expected.
+    const level = offBecause.startsWith("--sandbox") ? "info" : "warn";
+    log[level]({ audit: "off", why: offBecause }, "audit log is off: writes to GHL are not recorded");
     return AUDIT_OFF;
   }
   try {
