@@ -28,7 +28,7 @@ export async function runDoctor(config: Config, registry: ToolRegistry): Promise
   // Loaded here, not at the top: the CLI imports this module, and undici is slow to load.
   const { request } = await import("undici");
   const checks: Check[] = [
-    { ok: true, name: "configuration", detail: "parsed (ghl-contacts-mcp " + VERSION + ")" },
+    { ok: true, name: "configuration", detail: `parsed (ghl-contacts-mcp ${VERSION})` },
   ];
   const call = async (method: "GET" | "POST", path: string, body?: unknown): Promise<Answer> => {
     const res = await request(new URL(path, `${config.baseUrl.replace(/\/+$/, "")}/`), {
