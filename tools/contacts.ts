@@ -279,7 +279,8 @@ export const createContact = defineTool({
 export const updateContact = defineTool({
   name: "update_contact",
   title: "Update contact",
-  description: "Change a contact's fields; others stay. Tags: use set_contact_tags.",
+  description:
+    "Change a contact's fields; others stay. Tags: set_contact_tags. Fields, tags, tasks and notes at once: sync_contact.",
   toolset: "contacts",
   access: "write",
   scopes: [CONTACTS_WRITE],
