@@ -5,7 +5,6 @@
 import { createHash } from "node:crypto";
 import { deriveNameFields, normalizePhone, normalizeTags } from "./normalize.js";
 import type {
-  AttributionSource,
   ContactRecord,
   CustomFieldValue,
   DndSettings,
@@ -40,33 +39,36 @@ export const DEMO_BUSINESS_ID = seedBusinessId(DEMO_LOCATION_ID, "brightpath");
 type UserKey = "ava" | "marco" | "jin";
 type BusinessKey = "brightpath" | "northwind";
 
-interface ContactSeed {
+/** A demo contact: the record's own fields, plus keys that the seeding turns into ids and values. */
+type ContactSeed = Pick<
+  ContactRecord,
+  | "firstName"
+  | "lastName"
+  | "email"
+  | "phone"
+  | "companyName"
+  | "address1"
+  | "city"
+  | "state"
+  | "postalCode"
+  | "country"
+  | "website"
+  | "timezone"
+  | "source"
+  | "gender"
+  | "dateOfBirth"
+  | "attributionSource"
+  | "dateAdded"
+  | "lastActivity"
+> & {
   key: string;
-  firstName?: string;
-  lastName?: string;
-  email?: string;
-  phone?: string;
-  companyName?: string;
-  address1?: string;
-  city?: string;
-  state?: string;
-  postalCode?: string;
-  country?: string;
-  website?: string;
-  timezone?: string;
-  source?: string;
-  gender?: string;
-  dateOfBirth?: string;
-  business?: BusinessKey;
-  assignedTo?: UserKey;
   dnd?: boolean;
   dndSettings?: DndSettings;
+  business?: BusinessKey;
+  assignedTo?: UserKey;
   tags: string[];
   customFields?: Record<string, string>;
-  attributionSource?: AttributionSource;
-  dateAdded: string;
-  lastActivity?: string;
-}
+};
 
 // Two contacts (liam-obrien, hannah-schmidt) share a dateAdded so that pagination has to break
 // the tie on id.
