@@ -4,6 +4,7 @@
  * reports every write to the audit trail (`onWrite`) before the method returns.
  */
 import type { GhlHttp, GhlRequest, GhlResponse, HttpMethod, RequestObserver } from "./http.js";
+import { isReadRequest } from "./retry-policy.js";
 import type {
   AppointmentEvent,
   Contact,
@@ -67,10 +68,6 @@ export class DryRunWriteError extends Error {
 
 /** A path segment from a validated id; encoding again costs nothing and keeps paths honest. */
 const seg = encodeURIComponent;
-
-export function isReadRequest(method: HttpMethod, path: string): boolean {
-  return method === "GET" || (method === "POST" && path === "/contacts/search");
-}
 
 export class GhlClient {
   /** Shared by every view made from this client, so a tool call counts all its requests. */

@@ -4,9 +4,14 @@
  */
 import { GhlApiError, GhlNetworkError, type HttpMethod, type ResponseHeaders } from "./failures.js";
 
-/** GET, PUT and DELETE give the same result when repeated; so does search, a read sent as POST. */
+/** Reads: every GET, and search, which GHL takes as a POST. Everything else writes. */
+export function isReadRequest(method: HttpMethod, path: string): boolean {
+  return method === "GET" || (method === "POST" && path === "/contacts/search");
+}
+
+/** Reads, PUT and DELETE give the same result when repeated; a POST that writes does not. */
 export function isIdempotent(method: HttpMethod, path: string): boolean {
-  return method !== "POST" || path === "/contacts/search";
+  return method !== "POST" || isReadRequest(method, path);
 }
 
 /** Statuses that say GHL (or its gateway) failed, not the request: worth another try. */
