@@ -11,19 +11,10 @@
  *
  *   npm run build && node dist/bench/rate-limit.js
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type App, startApp, toolRegistry } from "../src/app.js";
-import { parseCommandLine } from "../src/config.js";
-import { createLogger } from "../src/log.js";
-import {
-  DEMO_LOCATION_ID,
-  DEMO_TOKEN_WRITE,
-  type FaultSpec,
-  type Sandbox,
-  startSandbox,
-} from "../src/sandbox/index.js";
+import type { App } from "../src/app.js";
+import { DEMO_LOCATION_ID, type FaultSpec, type Sandbox } from "../src/sandbox/index.js";
+import { startHarness } from "../test/harness.js";
 import { type BenchFigure, report } from "./report.js";
 
 const LIMIT = { max: 50, intervalMs: 1000 };
@@ -48,37 +39,10 @@ interface Rig {
 }
 
 async function rig(faults: FaultSpec[] = []): Promise<Rig> {
-  const sandbox = await startSandbox({ rateLimit: LIMIT });
-  const { config } = parseCommandLine(
-    [],
-    {
-      GHL_TOKEN: DEMO_TOKEN_WRITE,
-      GHL_BASE_URL: sandbox.url,
-      GHL_LOCATION_ID: DEMO_LOCATION_ID,
-      GHL_SCOPES: "contacts.readonly contacts.write",
-      GHL_AUDIT_FILE: "off",
-    },
-    toolRegistry().all.map((t) => t.name),
-  );
-  const app = await startApp(config, createLogger("silent"));
-  const server = app.createServer();
-  const client = new Client({ name: "bench-rate-limit", version: "1.0.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
+  const h = await startHarness({ sandbox: { rateLimit: LIMIT }, env: { GHL_AUDIT_FILE: "off" } });
   // Faults start after the seed and the connection, so every one of them hits a benchmark call.
-  for (const fault of faults) sandbox.injectFault(fault);
-  return {
-    sandbox,
-    app,
-    call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
-    async close() {
-      await client.close();
-      await server.close();
-      await app.close();
-      await sandbox.close();
-    },
-  };
+  for (const fault of faults) h.sandbox.injectFault(fault);
+  return { sandbox: h.sandbox, app: h.app, call: h.call, close: h.close };
 }
 
 function contactIds(sandbox: Sandbox): string[] {

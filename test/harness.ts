@@ -10,6 +10,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type App, startApp, toolRegistry } from "../src/app.js";
 import { parseCommandLine } from "../src/config.js";
+import type { ResilienceOptions } from "../src/ghl/http.js";
 import { createLogger } from "../src/log.js";
 import {
   DEMO_LOCATION_ID,
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   sandbox?: SandboxOptions;
   /** Reuse a running sandbox instead of starting one. */
   reuse?: Sandbox;
+  /** Client knobs that have no variable (backoff steps), merged over the configured ones. */
+  tune?: ResilienceOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -58,7 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     toolRegistry().all.map((t) => t.name),
   );
-  const app = await startApp(config, createLogger("silent"));
+  const tuned = options.tune ? { ...config, resilience: { ...config.resilience, ...options.tune } } : config;
+  const app = await startApp(tuned, createLogger("silent"));
   const server = app.createServer();
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();

@@ -14,13 +14,12 @@ import { createLogger } from "../src/log.js";
 import {
   DEMO_CONTACT_ID,
   DEMO_LOCATION_ID,
-  DEMO_TOKEN_WRITE,
   type FaultSpec,
   type Sandbox,
   type SandboxOptions,
   startSandbox,
 } from "../src/sandbox/index.js";
-import { text } from "./harness.js";
+import { startHarness, text } from "./harness.js";
 
 const toolNames = toolRegistry().all.map((t) => t.name);
 
@@ -47,44 +46,22 @@ afterEach(async () => {
 async function rig(
   options: { env?: Record<string, string>; tune?: ResilienceOptions; sandbox?: SandboxOptions } = {},
 ): Promise<Rig> {
-  const sandbox = await startSandbox(options.sandbox);
-  const { config } = parseCommandLine(
-    [],
-    {
-      GHL_TOKEN: DEMO_TOKEN_WRITE,
-      GHL_BASE_URL: sandbox.url,
-      GHL_LOCATION_ID: DEMO_LOCATION_ID,
-      GHL_SCOPES: "contacts.readonly contacts.write",
-      GHL_AUDIT_FILE: "off",
-      ...options.env,
-    },
-    toolNames,
-  );
-  const app = await startApp(
-    { ...config, resilience: { ...config.resilience, ...FAST, ...options.tune } },
-    createLogger("silent"),
-  );
-  const server = app.createServer();
-  const client = new Client({ name: "resilience-test", version: "1.0.0" });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  await client.connect(clientTransport);
-  open.push(async () => {
-    await client.close();
-    await server.close();
-    await app.close();
-    await sandbox.close();
+  const h = await startHarness({
+    env: { GHL_AUDIT_FILE: "off", ...options.env },
+    sandbox: options.sandbox,
+    tune: { ...FAST, ...options.tune },
   });
+  open.push(() => h.close());
   return {
-    app,
-    sandbox,
+    app: h.app,
+    sandbox: h.sandbox,
     call: (name, args = {}, signal) =>
-      client.callTool(
+      h.client.callTool(
         { name, arguments: args },
         undefined,
         signal ? { signal } : undefined,
       ) as Promise<CallToolResult>,
-    requests: (method, path) => sandbox.requests.filter((r) => r.method === method && path.test(r.path)),
+    requests: (method, path) => h.sandbox.requests.filter((r) => r.method === method && path.test(r.path)),
   };
 }
 
